@@ -1,0 +1,176 @@
+package io.imageclassifier.daemon;
+
+import io.imageclassifier.protocol.Prediction;
+import io.imageclassifier.protocol.PredictionResult;
+import io.imageclassifier.protocol.QueueKeys;
+import io.imageclassifier.protocol.RedisClients;
+import io.imageclassifier.protocol.Settings;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * The model daemon: loads ResNet50 once, then drains the job stream in batches, one ONNX Runtime
+ * call per batch, and answers each job on its web instance's result list.
+ *
+ * <p>SIGTERM lets the batch in flight finish and be acknowledged before the process exits.
+ */
+public final class ModelDaemon {
+
+    static {
+        // One line per record, greppable: "2026-11-25 20:10:00 INFO * Batch size: (4, 224, 224, 3)".
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(ModelDaemon.class.getName());
+    /** How long an idle daemon blocks on the queue at a time; bounds its reaction to SIGTERM. */
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final Settings settings;
+    private final OnnxClassifier classifier;
+    private final Labels labels;
+    private final JobSource jobs;
+    private final BatchCollector collector;
+    private volatile boolean running = true;
+    private long batches;
+    private long skippedExpired;
+
+    ModelDaemon(Settings settings, OnnxClassifier classifier, Labels labels, JobSource jobs, Clock clock) {
+        this.settings = settings;
+        this.classifier = classifier;
+        this.labels = labels;
+        this.jobs = jobs;
+        this.collector = new BatchCollector(jobs, clock, settings.batchSize(), settings.batchMaxDelay(), IDLE_WAIT);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.load();
+        LOG.info("loading model " + settings.modelPath().toAbsolutePath() + " on " + settings.modelDevice());
+        Labels labels = Labels.load(settings.labelsPath());
+        try (OnnxClassifier classifier = new OnnxClassifier(settings.modelPath(), settings.modelDevice(),
+                settings.modelThreads(), settings.batchSize(), settings.imageWidth(), settings.imageHeight());
+             RedisClient redis = RedisClients.create(settings, 2, IDLE_WAIT.toMillis())) {
+            RedisJobSource source = new RedisJobSource(redis, QueueKeys.from(settings), consumerName(),
+                    settings.requestTimeout().multipliedBy(2));
+            ModelDaemon daemon = new ModelDaemon(settings, classifier, labels, source, Clock.systemUTC());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                LOG.info("stopping: finishing the batch in flight");
+                daemon.running = false;
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shutdown"));
+            joinGroupWhenRedisAnswers(source, settings);
+            LOG.info("model daemon ready: " + classifier.device() + ", batch size " + settings.batchSize()
+                    + ", max batch delay " + settings.batchMaxDelay().toMillis() + " ms, queue '"
+                    + settings.imageQueue() + "' on " + settings.redisHost() + ":" + settings.redisPort());
+            try {
+                daemon.run();
+            } finally {
+                LOG.info("model daemon stopped after " + daemon.batches + " batches ("
+                        + daemon.skippedExpired + " expired jobs skipped)");
+                stopped.countDown();
+            }
+        }
+    }
+
+    /** Serves batches until asked to stop; survives Redis outages by reconnecting with backoff. */
+    void run() {
+        Duration backoff = Duration.ofMillis(200);
+        while (running) {
+            try {
+                serveOneBatch();
+                backoff = Duration.ofMillis(200);
+            } catch (JedisConnectionException e) {
+                LOG.warning("Redis unreachable (" + e.getMessage() + "); retrying in " + backoff.toMillis() + " ms");
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.log(Level.SEVERE, "batch failed", e);
+            }
+        }
+    }
+
+    /** Takes one batch (possibly empty), classifies it, answers it. */
+    void serveOneBatch() throws Exception {
+        Batch batch = collector.nextBatch();
+        if (!batch.expired().isEmpty()) {
+            skippedExpired += batch.expired().size();
+            LOG.info("skipped " + batch.expired().size() + " jobs whose caller had already timed out");
+            jobs.discard(batch.expired());
+        }
+        List<QueuedJob> work = batch.jobs();
+        if (work.isEmpty()) {
+            return;
+        }
+        LOG.info("* Batch size: (" + work.size() + ", " + settings.imageHeight() + ", " + settings.imageWidth() + ", 3)");
+        Map<QueuedJob, PredictionResult> results = new LinkedHashMap<>();
+        try {
+            float[][] probabilities = classifier.classify(work.stream().map(q -> q.job().rgbPixels()).toList());
+            for (int i = 0; i < work.size(); i++) {
+                List<Prediction> top = labels.top(probabilities[i], settings.topK());
+                results.put(work.get(i), PredictionResult.success(work.get(i).job().id(), top));
+            }
+        } catch (Exception e) {
+            // Answer every job of a failed batch, so no request waits for its timeout in vain.
+            LOG.log(Level.SEVERE, "inference failed for a batch of " + work.size(), e);
+            for (QueuedJob queued : work) {
+                results.put(queued, PredictionResult.failure(queued.job().id(), "inference failed"));
+            }
+        }
+        jobs.answer(results);
+        batches++;
+    }
+
+    private static void joinGroupWhenRedisAnswers(RedisJobSource source, Settings settings) throws InterruptedException {
+        Duration backoff = Duration.ofMillis(200);
+        while (true) {
+            try {
+                source.joinGroup();
+                return;
+            } catch (JedisConnectionException e) {
+                LOG.warning("waiting for Redis at " + settings.redisHost() + ":" + settings.redisPort()
+                        + " (" + e.getMessage() + ")");
+                Thread.sleep(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Unique per process, readable in XINFO CONSUMERS: host and pid. */
+    private static String consumerName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.imageclassifier.protocol;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
+import java.util.List;
+
+/**
+ * The daemon's answer to one job, as JSON on the web instance's result list.
+ *
+ * <p>Exactly one of {@code predictions} (best first) and {@code error} is set.
+ */
+public record PredictionResult(String jobId, List<Prediction> predictions, String error) {
+
+    private static final Gson GSON = new Gson();
+
+    public static PredictionResult success(String jobId, List<Prediction> predictions) {
+        return new PredictionResult(jobId, List.copyOf(predictions), null);
+    }
+
+    public static PredictionResult failure(String jobId, String error) {
+        return new PredictionResult(jobId, null, error);
+    }
+
+    public boolean succeeded() {
+        return error == null;
+    }
+
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    /** @throws MalformedMessageException when the text is not a result */
+    public static PredictionResult fromJson(String json) {
+        PredictionResult result;
+        try {
+            result = GSON.fromJson(json, PredictionResult.class);
+        } catch (JsonParseException e) {
+            throw new MalformedMessageException("malformed result: " + e.getMessage(), e);
+        }
+        if (result == null || result.jobId() == null
+                || (result.predictions() == null) == (result.error() == null)) {
+            throw new MalformedMessageException("malformed result: " + json);
+        }
+        return result;
+    }
+}

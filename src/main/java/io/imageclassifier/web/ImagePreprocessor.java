@@ -1,0 +1,153 @@
+package io.imageclassifier.web;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns an uploaded file into the model's input: the whole image (no crop) as 8-bit RGB at the
+ * model's size, resized like Pillow does.
+ *
+ * <p>Grayscale, palette and alpha images become RGB the way Pillow's {@code convert("RGB")} does:
+ * gray values are copied to all three channels and alpha is dropped. The pixel count is checked
+ * from the header before anything is decoded, so a small file declaring a huge image cannot
+ * exhaust memory.
+ */
+public final class ImagePreprocessor {
+
+    /** WBMP and others are left out on purpose: their headers are so loose that random bytes pass. */
+    private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "png", "gif", "bmp");
+    private static final String SUPPORTED = "JPEG, PNG, GIF or BMP";
+
+    private final int width;
+    private final int height;
+    private final long maxPixels;
+
+    public ImagePreprocessor(int width, int height, long maxPixels) {
+        this.width = width;
+        this.height = height;
+        this.maxPixels = maxPixels;
+    }
+
+    /**
+     * @return {@code width * height * 3} bytes of interleaved RGB, row by row
+     * @throws BadRequestException       when the bytes are not a complete image in a supported format
+     * @throws PayloadTooLargeException  when the image has more pixels than allowed
+     */
+    public byte[] toModelInput(byte[] upload) {
+        if (upload.length == 0) {
+            throw new BadRequestException("the uploaded image is empty");
+        }
+        BufferedImage image = decode(upload);
+        byte[] rgb = toRgb(image);
+        return AreaAwareResizer.resize(rgb, image.getWidth(), image.getHeight(), width, height);
+    }
+
+    private BufferedImage decode(byte[] upload) {
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(upload))) {
+            ImageReader reader = acceptedReader(input);
+            try {
+                reader.setInput(input, true, true);
+                int imageWidth = reader.getWidth(0);
+                int imageHeight = reader.getHeight(0);
+                if ((long) imageWidth * imageHeight > maxPixels) {
+                    throw new PayloadTooLargeException("the image is " + imageWidth + "x" + imageHeight
+                            + " pixels; at most " + maxPixels + " pixels are accepted");
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener(collectInto(warnings));
+                // Only the first frame: an animated GIF is classified by its first picture.
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    // The JPEG reader reports truncated or corrupt data as a warning and fills the
+                    // rest with gray; classifying that half-image would be a silent wrong answer.
+                    throw new BadRequestException("the image data is damaged: " + warnings.get(0));
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (ApiException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Decoders signal bad data with IOExceptions and assorted runtime exceptions alike.
+            throw new BadRequestException("the image could not be decoded; send a complete " + SUPPORTED
+                    + " file (" + describe(e) + ")", e);
+        }
+    }
+
+    private static ImageReader acceptedReader(ImageInputStream input) {
+        if (input != null) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+            while (readers.hasNext()) {
+                ImageReader reader = readers.next();
+                try {
+                    if (ACCEPTED_FORMATS.contains(reader.getFormatName().toLowerCase(Locale.ROOT))) {
+                        return reader;
+                    }
+                } catch (IOException e) {
+                    // fall through to the next reader
+                }
+                reader.dispose();
+            }
+        }
+        throw new BadRequestException("the upload is not a " + SUPPORTED + " image");
+    }
+
+    private static IIOReadWarningListener collectInto(List<String> warnings) {
+        return (source, warning) -> warnings.add(warning);
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** Interleaved 8-bit RGB of the whole image, as Pillow's convert("RGB") gives it. */
+    static byte[] toRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] rgb = new byte[w * h * 3];
+        Raster raster = image.getRaster();
+        boolean grayscale = raster.getNumBands() <= 2 && !(image.getColorModel() instanceof IndexColorModel);
+        if (grayscale) {
+            // getRGB would treat gray as linear light and brighten it; copy the stored value instead.
+            int shift = Math.max(image.getColorModel().getComponentSize(0) - 8, 0);
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    byte gray = (byte) (row[x] >>> shift);
+                    int o = (y * w + x) * 3;
+                    rgb[o] = gray;
+                    rgb[o + 1] = gray;
+                    rgb[o + 2] = gray;
+                }
+            }
+            return rgb;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int argb = row[x];
+                int o = (y * w + x) * 3;
+                rgb[o] = (byte) (argb >>> 16);
+                rgb[o + 1] = (byte) (argb >>> 8);
+                rgb[o + 2] = (byte) argb;
+            }
+        }
+        return rgb;
+    }
+}

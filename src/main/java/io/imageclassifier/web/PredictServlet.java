@@ -1,0 +1,144 @@
+package io.imageclassifier.web;
+
+import io.imageclassifier.protocol.PredictionResult;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code POST /predict}: validates and preprocesses the uploaded image, queues it, and answers
+ * asynchronously when the model daemon's result arrives, so a waiting request holds no thread.
+ */
+public class PredictServlet extends HttpServlet {
+
+    static final String IMAGE_FIELD = "image";
+    private static final Logger LOG = Logger.getLogger(PredictServlet.class.getName());
+
+    private final ImagePreprocessor preprocessor;
+    private final PredictionQueue queue;
+    /** Backstop only: the queue's own timeout answers first; this catches a result never delivered. */
+    private final Duration asyncTimeout;
+
+    public PredictServlet(ImagePreprocessor preprocessor, PredictionQueue queue, Duration requestTimeout) {
+        this.preprocessor = preprocessor;
+        this.queue = queue;
+        this.asyncTimeout = requestTimeout.plusSeconds(10);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        PredictionQueueCall call;
+        try {
+            byte[] pixels = preprocessor.toModelInput(readImageField(request));
+            call = new PredictionQueueCall(queue.submit(pixels));
+        } catch (ApiException e) {
+            JsonResponses.writeError(response, e.status(), e.getMessage());
+            return;
+        }
+        call.answerAsync(request);
+    }
+
+    /** The bytes of the multipart field {@code image}. */
+    private static byte[] readImageField(HttpServletRequest request) throws IOException {
+        String contentType = request.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            throw new BadRequestException("send the image as multipart/form-data in a field named '"
+                    + IMAGE_FIELD + "', e.g. curl -F image=@photo.jpg");
+        }
+        Part part;
+        try {
+            part = request.getPart(IMAGE_FIELD);
+        } catch (IllegalStateException e) {
+            // Tomcat's multipart parser stops reading once the configured size is passed.
+            throw new PayloadTooLargeException("the upload is larger than the limit of "
+                    + request.getServletContext().getAttribute(ServiceBootstrap.UPLOAD_LIMIT_ATTRIBUTE) + " bytes");
+        } catch (ServletException e) {
+            throw new BadRequestException("the multipart body could not be parsed");
+        }
+        if (part == null) {
+            throw new BadRequestException("no '" + IMAGE_FIELD + "' field in the upload; send it as -F "
+                    + IMAGE_FIELD + "=@photo.jpg");
+        }
+        try (InputStream in = part.getInputStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** One queued job and the one response that must be written for it, exactly once. */
+    private final class PredictionQueueCall {
+        private final java.util.concurrent.CompletableFuture<PredictionResult> result;
+        private final AtomicBoolean answered = new AtomicBoolean();
+
+        PredictionQueueCall(java.util.concurrent.CompletableFuture<PredictionResult> result) {
+            this.result = result;
+        }
+
+        void answerAsync(HttpServletRequest request) {
+            AsyncContext async = request.startAsync();
+            async.setTimeout(asyncTimeout.toMillis());
+            async.addListener(new AsyncListener() {
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                    answer(async, null, new GatewayTimeoutException("no answer from the model daemon in time"));
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                    // The client went away; nothing can be written, but release the request.
+                    answered.set(true);
+                    async.complete();
+                }
+
+                @Override
+                public void onComplete(AsyncEvent event) {
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                }
+            });
+            // Write on a container thread, never on the result listener's thread.
+            result.whenComplete((value, error) -> async.start(() -> answer(async, value, error)));
+        }
+
+        private void answer(AsyncContext async, PredictionResult value, Throwable error) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            HttpServletResponse response = (HttpServletResponse) async.getResponse();
+            try {
+                if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof ApiException api) {
+                        JsonResponses.writeError(response, api.status(), api.getMessage());
+                    } else {
+                        LOG.log(Level.SEVERE, "prediction failed", cause);
+                        JsonResponses.writeError(response, 500, "internal error");
+                    }
+                } else if (value.succeeded()) {
+                    JsonResponses.writePredictions(response, value.predictions());
+                } else {
+                    JsonResponses.writeError(response, 500, "the model could not classify the image: " + value.error());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "could not write the answer (client gone?)", e);
+            } finally {
+                async.complete();
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.imageclassifier.web;
+
+import io.imageclassifier.protocol.PredictionResult;
+import java.util.concurrent.CompletableFuture;
+
+/** Where the web tier sends preprocessed images and gets the model's answers back. */
+public interface PredictionQueue extends AutoCloseable {
+
+    /**
+     * Queues one image for the model.
+     *
+     * @param rgbPixels the model-sized image, interleaved 8-bit RGB
+     * @return completes with the daemon's result, or fails with an {@link ApiException}
+     *         ({@link GatewayTimeoutException} when no answer comes in time)
+     * @throws ServiceUnavailableException when the job cannot be queued at all
+     */
+    CompletableFuture<PredictionResult> submit(byte[] rgbPixels);
+
+    @Override
+    void close();
+}

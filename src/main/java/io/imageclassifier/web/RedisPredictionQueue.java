@@ -1,0 +1,160 @@
+package io.imageclassifier.web;
+
+import io.imageclassifier.protocol.MalformedMessageException;
+import io.imageclassifier.protocol.PredictionJob;
+import io.imageclassifier.protocol.PredictionResult;
+import io.imageclassifier.protocol.QueueKeys;
+import io.imageclassifier.protocol.RedisClients;
+import io.imageclassifier.protocol.Settings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.util.KeyValue;
+
+/**
+ * The Redis side of the web tier: jobs go onto the shared job stream, and one listener thread per
+ * web instance blocks on this instance's result list and wakes the waiting requests.
+ *
+ * <p>Waiting requests hold neither a Tomcat thread nor a Redis connection; only the listener holds
+ * one connection, blocked in BLMPOP, so hundreds of requests in flight need a small pool.
+ */
+public final class RedisPredictionQueue implements PredictionQueue {
+
+    private static final Logger LOG = Logger.getLogger(RedisPredictionQueue.class.getName());
+    /** How long one BLMPOP blocks; bounds how long stopping the listener takes. */
+    private static final Duration LISTEN_BLOCK = Duration.ofSeconds(1);
+    /** Results taken per round trip when many are waiting. */
+    private static final int RESULTS_PER_READ = 64;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+    private final RedisClient redis;
+    private final QueueKeys keys;
+    private final Settings settings;
+    private final String resultList;
+    private final PendingPredictions pending;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Thread listener;
+    private volatile boolean running = true;
+
+    public RedisPredictionQueue(Settings settings) {
+        this.settings = settings;
+        this.keys = QueueKeys.from(settings);
+        this.redis = RedisClients.create(settings, settings.redisPoolSize(), LISTEN_BLOCK.toMillis());
+        this.resultList = keys.resultList(UUID.randomUUID().toString());
+        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreadsNamed("prediction-timeouts"));
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.pending = new PendingPredictions(timer);
+        this.listener = daemonThreadsNamed("prediction-result-listener").newThread(this::listenForResults);
+        this.listener.start();
+        LOG.info("queueing to Redis " + settings.redisHost() + ":" + settings.redisPort()
+                + " stream '" + keys.jobStream() + "', results on '" + resultList + "'");
+    }
+
+    @Override
+    public CompletableFuture<PredictionResult> submit(byte[] rgbPixels) {
+        String jobId = UUID.randomUUID().toString();
+        Duration timeout = settings.requestTimeout();
+        PredictionJob job = new PredictionJob(jobId, resultList, System.currentTimeMillis() + timeout.toMillis(),
+                settings.imageWidth(), settings.imageHeight(), rgbPixels);
+        // Wait before queueing, so even an instant answer finds its request.
+        CompletableFuture<PredictionResult> result = pending.register(jobId, timeout);
+        try {
+            redis.xadd(bytes(keys.jobStream()), XAddParams.xAddParams(), job.toStreamFields());
+        } catch (JedisException e) {
+            ServiceUnavailableException unavailable = new ServiceUnavailableException(
+                    "the job queue (Redis) is unavailable; try again shortly", e);
+            pending.fail(jobId, unavailable);
+            LOG.warning("cannot queue job: Redis at " + settings.redisHost() + ":" + settings.redisPort()
+                    + " failed: " + e.getMessage());
+            throw unavailable;
+        }
+        return result;
+    }
+
+    private void listenForResults() {
+        Duration backoff = Duration.ofMillis(100);
+        boolean redisWasDown = false;
+        while (running) {
+            try {
+                KeyValue<String, List<String>> popped = redis.blmpop(
+                        LISTEN_BLOCK.toMillis() / 1000.0, ListDirection.RIGHT, RESULTS_PER_READ, resultList);
+                if (redisWasDown) {
+                    LOG.info("result listener reconnected to Redis");
+                    redisWasDown = false;
+                    backoff = Duration.ofMillis(100);
+                }
+                if (popped != null) {
+                    popped.getValue().forEach(this::deliver);
+                }
+            } catch (JedisException e) {
+                if (!running) {
+                    break;
+                }
+                if (!redisWasDown) {
+                    LOG.warning("result listener lost Redis (" + e.getMessage() + "); retrying");
+                    redisWasDown = true;
+                }
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "result listener failed; continuing", e);
+            }
+        }
+    }
+
+    private void deliver(String message) {
+        try {
+            PredictionResult result = PredictionResult.fromJson(message);
+            if (!pending.complete(result)) {
+                LOG.fine("result for job " + result.jobId() + " arrived after its request gave up");
+            }
+        } catch (MalformedMessageException e) {
+            LOG.warning("ignoring a malformed result: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            listener.join(LISTEN_BLOCK.toMillis() * 3);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pending.failAll(new ServiceUnavailableException("the web application is shutting down"));
+        timer.shutdownNow();
+        redis.close();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreadsNamed(String name) {
+        return runnable -> {
+            Thread thread = Executors.defaultThreadFactory().newThread(runnable);
+            thread.setName(name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,62 @@
+package io.imageclassifier.web;
+
+import io.imageclassifier.protocol.Settings;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.annotation.WebListener;
+import java.util.logging.Logger;
+
+/**
+ * Wires the web app from the shared settings when Tomcat deploys it, and stops the result
+ * listener when Tomcat undeploys it (so no thread outlives the web app).
+ *
+ * <p>Servlets are registered here rather than by annotation because the upload limit is a
+ * setting, and an annotation can only hold a constant.
+ */
+@WebListener
+public class ServiceBootstrap implements ServletContextListener {
+
+    static final String UPLOAD_LIMIT_ATTRIBUTE = "io.imageclassifier.uploadMaxBytes";
+    /** Uploads up to this size stay in memory; larger ones are spooled to Tomcat's temp folder. */
+    private static final int IN_MEMORY_UPLOAD_BYTES = 1 << 20;
+    /** Room for the multipart headers and boundaries around the image itself. */
+    private static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+    private static final Logger LOG = Logger.getLogger(ServiceBootstrap.class.getName());
+
+    private PredictionQueue queue;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        Settings settings = Settings.load();
+        ServletContext context = event.getServletContext();
+        queue = new RedisPredictionQueue(settings);
+
+        ImagePreprocessor preprocessor = new ImagePreprocessor(
+                settings.imageWidth(), settings.imageHeight(), settings.imageMaxPixels());
+        ServletRegistration.Dynamic predict = context.addServlet("predict",
+                new PredictServlet(preprocessor, queue, settings.requestTimeout()));
+        predict.addMapping("/predict");
+        predict.setAsyncSupported(true);
+        long uploadLimit = settings.uploadMaxBytes();
+        predict.setMultipartConfig(new MultipartConfigElement(
+                "", uploadLimit, uploadLimit + MULTIPART_OVERHEAD_BYTES, IN_MEMORY_UPLOAD_BYTES));
+        context.setAttribute(UPLOAD_LIMIT_ATTRIBUTE, uploadLimit);
+
+        // "" is the context root exactly: GET / and nothing else.
+        context.addServlet("welcome", new WelcomeServlet()).addMapping("");
+        context.addServlet("error", new ErrorServlet()).addMapping("/error");
+        LOG.info("image classifier ready: POST /predict (upload limit " + uploadLimit + " bytes, timeout "
+                + settings.requestTimeout().toMillis() + " ms, model input "
+                + settings.imageWidth() + "x" + settings.imageHeight() + ")");
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (queue != null) {
+            queue.close();
+        }
+    }
+}
