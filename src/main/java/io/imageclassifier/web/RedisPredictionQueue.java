@@ -1,5 +1,6 @@
 package io.imageclassifier.web;
 
+import io.imageclassifier.protocol.Backoff;
 import io.imageclassifier.protocol.MalformedMessageException;
 import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
@@ -13,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.RedisClient;
@@ -83,7 +83,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
     }
 
     private void listenForResults() {
-        Duration backoff = Duration.ofMillis(100);
+        Backoff backoff = new Backoff(Duration.ofMillis(100), MAX_BACKOFF);
         boolean redisWasDown = false;
         while (running) {
             try {
@@ -92,7 +92,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
                 if (redisWasDown) {
                     LOG.info("result listener reconnected to Redis");
                     redisWasDown = false;
-                    backoff = Duration.ofMillis(100);
+                    backoff.reset();
                 }
                 if (popped != null) {
                     popped.getValue().forEach(this::deliver);
@@ -105,8 +105,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
                     LOG.warning("result listener lost Redis (" + e.getMessage() + "); retrying");
                     redisWasDown = true;
                 }
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff.pause();
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "result listener failed; continuing", e);
             }
@@ -135,14 +134,6 @@ public final class RedisPredictionQueue implements PredictionQueue {
         pending.failAll(new ServiceUnavailableException("the web application is shutting down"));
         timer.shutdownNow();
         redis.close();
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreadsNamed(String name) {

@@ -1,5 +1,6 @@
 package io.imageclassifier.daemon;
 
+import io.imageclassifier.protocol.Backoff;
 import io.imageclassifier.protocol.Prediction;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
@@ -91,15 +92,14 @@ public final class ModelDaemon {
 
     /** Serves batches until asked to stop; survives Redis outages by reconnecting with backoff. */
     void run() {
-        Duration backoff = Duration.ofMillis(200);
+        Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
         while (running) {
             try {
                 serveOneBatch();
-                backoff = Duration.ofMillis(200);
+                backoff.reset();
             } catch (JedisConnectionException e) {
-                LOG.warning("Redis unreachable (" + e.getMessage() + "); retrying in " + backoff.toMillis() + " ms");
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                LOG.warning("Redis unreachable (" + e.getMessage() + "); retrying");
+                backoff.pause();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -140,17 +140,16 @@ public final class ModelDaemon {
         batches++;
     }
 
-    private static void joinGroupWhenRedisAnswers(RedisJobSource source, Settings settings) throws InterruptedException {
-        Duration backoff = Duration.ofMillis(200);
-        while (true) {
+    private static void joinGroupWhenRedisAnswers(RedisJobSource source, Settings settings) {
+        Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
+        while (!Thread.currentThread().isInterrupted()) {
             try {
                 source.joinGroup();
                 return;
             } catch (JedisConnectionException e) {
                 LOG.warning("waiting for Redis at " + settings.redisHost() + ":" + settings.redisPort()
                         + " (" + e.getMessage() + ")");
-                Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff.pause();
             }
         }
     }
@@ -166,11 +165,4 @@ public final class ModelDaemon {
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,0 +1,64 @@
+package io.imageclassifier.it;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Talks to the running stack the way curl does: multipart uploads to /predict through Apache. */
+final class ServiceClient {
+
+    /** Where the stack answers; scripts/test runs the suite against Apache on port 80. */
+    static final URI BASE = URI.create(System.getProperty("it.baseUrl", "http://localhost"));
+    static final Path REPO = Path.of(System.getProperty("it.repoRoot", "."));
+    static final Path TEST_PHOTOS = REPO.resolve("runtime/testdata");
+    static final Path DAEMON_LOG = REPO.resolve("runtime/logs/model-daemon.log");
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    record Reply(int status, String contentType, String body) {
+        JsonObject json() {
+            return JsonParser.parseString(body).getAsJsonObject();
+        }
+    }
+
+    static byte[] photo(String name) throws IOException {
+        return Files.readAllBytes(TEST_PHOTOS.resolve(name));
+    }
+
+    Reply predict(byte[] file, String fileName) throws IOException, InterruptedException {
+        return postMultipart("/predict", "image", file, fileName);
+    }
+
+    Reply postMultipart(String path, String field, byte[] file, String fileName)
+            throws IOException, InterruptedException {
+        String boundary = "----it" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+                + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(file);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(BASE.resolve(path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(90)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
+    }
+}
