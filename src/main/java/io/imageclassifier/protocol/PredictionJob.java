@@ -26,8 +26,12 @@ public record PredictionJob(String id, String replyTo, long deadlineMillis, int 
     public static final String FIELD_PIXELS = "pixels";
 
     public PredictionJob {
-        if (rgbPixels.length != width * height * 3) {
-            throw new IllegalArgumentException("expected " + (width * height * 3) + " RGB bytes for "
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+        }
+        long expected = 3L * width * height;
+        if (rgbPixels.length != expected) {
+            throw new IllegalArgumentException("expected " + expected + " RGB bytes for "
                     + width + "x" + height + ", got " + rgbPixels.length);
         }
     }

@@ -1,7 +1,6 @@
 package io.imageclassifier.protocol;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
 import java.util.List;
 
 /**
@@ -21,6 +20,10 @@ public record PredictionResult(String jobId, List<Prediction> predictions, Strin
         return new PredictionResult(jobId, null, error);
     }
 
+    private static boolean isInvalid(Prediction prediction) {
+        return prediction == null || prediction.label() == null || !Double.isFinite(prediction.probability());
+    }
+
     public boolean succeeded() {
         return error == null;
     }
@@ -34,11 +37,13 @@ public record PredictionResult(String jobId, List<Prediction> predictions, Strin
         PredictionResult result;
         try {
             result = GSON.fromJson(json, PredictionResult.class);
-        } catch (JsonParseException e) {
+        } catch (RuntimeException e) {
+            // Gson lets NumberFormatException and friends escape besides JsonParseException.
             throw new MalformedMessageException("malformed result: " + e.getMessage(), e);
         }
         if (result == null || result.jobId() == null
-                || (result.predictions() == null) == (result.error() == null)) {
+                || (result.predictions() == null) == (result.error() == null)
+                || (result.predictions() != null && result.predictions().stream().anyMatch(PredictionResult::isInvalid))) {
             throw new MalformedMessageException("malformed result: " + json);
         }
         return result;

@@ -39,7 +39,14 @@ public final class Settings {
         Properties merged = defaults();
         String configFile = environment.get(CONFIG_FILE_VARIABLE);
         if (configFile != null && !configFile.isBlank()) {
-            merged.putAll(readFile(Path.of(configFile)));
+            Properties fromFile = readFile(Path.of(configFile));
+            for (String key : fromFile.stringPropertyNames()) {
+                if (!merged.containsKey(key)) {
+                    // A misspelt key would otherwise be ignored without a word.
+                    throw new IllegalArgumentException("unknown setting " + key + " in " + configFile);
+                }
+            }
+            merged.putAll(fromFile);
         }
         for (String key : merged.stringPropertyNames()) {
             String override = environment.get(environmentName(key));
@@ -96,7 +103,12 @@ public final class Settings {
     }
 
     private int integer(String key) {
-        return Math.toIntExact(longInteger(key));
+        long value = longInteger(key);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("setting " + key + " (" + environmentName(key)
+                    + ") is out of range: " + value);
+        }
+        return (int) value;
     }
 
     private long longInteger(String key) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +32,16 @@ final class PendingPredictions {
         if (waiting.putIfAbsent(jobId, result) != null) {
             throw new IllegalStateException("job " + jobId + " is already waiting");
         }
-        ScheduledFuture<?> expiry = timer.schedule(
-                () -> fail(jobId, new GatewayTimeoutException("the model daemon did not answer within "
-                        + timeout.toMillis() + " ms; is it running? (see the model daemon's log)")),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> expiry;
+        try {
+            expiry = timer.schedule(
+                    () -> fail(jobId, new GatewayTimeoutException("the model daemon did not answer within "
+                            + timeout.toMillis() + " ms; is it running? (see the model daemon's log)")),
+                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            waiting.remove(jobId, result);
+            throw new ServiceUnavailableException("the web application is shutting down", e);
+        }
         result.whenComplete((value, error) -> {
             expiry.cancel(false);
             waiting.remove(jobId, result);

@@ -45,7 +45,10 @@ public final class Labels {
         if (probabilities.length != names.length) {
             throw new IllegalArgumentException("model gave " + probabilities.length + " classes, labels have " + names.length);
         }
-        int count = Math.min(k, probabilities.length);
+        int count = Math.max(0, Math.min(k, probabilities.length));
+        if (count == 0) {
+            return List.of();
+        }
         int[] best = new int[count];
         int found = 0;
         // k is tiny (5) next to 1000 classes: insertion into a short sorted array beats a full sort.

@@ -1,7 +1,6 @@
 package io.imageclassifier.daemon;
 
 import io.imageclassifier.protocol.Backoff;
-import io.imageclassifier.protocol.Prediction;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
@@ -10,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,17 +117,38 @@ public final class ModelDaemon {
             LOG.info("skipped " + batch.expired().size() + " jobs whose caller had already timed out");
             jobs.discard(batch.expired());
         }
-        List<QueuedJob> work = batch.jobs();
-        if (work.isEmpty()) {
+        Map<QueuedJob, PredictionResult> results = new LinkedHashMap<>();
+        List<QueuedJob> work = new ArrayList<>();
+        for (QueuedJob queued : batch.jobs()) {
+            if (queued.job().width() == settings.imageWidth() && queued.job().height() == settings.imageHeight()) {
+                work.add(queued);
+            } else {
+                // A producer with other settings must not fail the whole batch it landed in.
+                results.put(queued, PredictionResult.failure(queued.job().id(), "the image is "
+                        + queued.job().width() + "x" + queued.job().height() + " but the model takes "
+                        + settings.imageWidth() + "x" + settings.imageHeight()));
+            }
+        }
+        if (!work.isEmpty()) {
+            LOG.info("* Batch size: (" + work.size() + ", " + settings.imageHeight() + ", " + settings.imageWidth() + ", 3)");
+            classify(work, results);
+        }
+        if (results.isEmpty()) {
             return;
         }
-        LOG.info("* Batch size: (" + work.size() + ", " + settings.imageHeight() + ", " + settings.imageWidth() + ", 3)");
-        Map<QueuedJob, PredictionResult> results = new LinkedHashMap<>();
+        jobs.answer(results);
+        batches++;
+    }
+
+    /** Adds one result per job; every job gets one even when inference fails. */
+    private void classify(List<QueuedJob> work, Map<QueuedJob, PredictionResult> results) {
         try {
             float[][] probabilities = classifier.classify(work.stream().map(q -> q.job().rgbPixels()).toList());
             for (int i = 0; i < work.size(); i++) {
-                List<Prediction> top = labels.top(probabilities[i], settings.topK());
-                results.put(work.get(i), PredictionResult.success(work.get(i).job().id(), top));
+                String jobId = work.get(i).job().id();
+                results.put(work.get(i), isFinite(probabilities[i])
+                        ? PredictionResult.success(jobId, labels.top(probabilities[i], settings.topK()))
+                        : PredictionResult.failure(jobId, "the model produced an invalid output"));
             }
         } catch (Exception e) {
             // Answer every job of a failed batch, so no request waits for its timeout in vain.
@@ -136,8 +157,15 @@ public final class ModelDaemon {
                 results.put(queued, PredictionResult.failure(queued.job().id(), "inference failed"));
             }
         }
-        jobs.answer(results);
-        batches++;
+    }
+
+    private static boolean isFinite(float[] row) {
+        for (float value : row) {
+            if (!Float.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void joinGroupWhenRedisAnswers(RedisJobSource source, Settings settings) {

@@ -1,0 +1,226 @@
+package io.imageclassifier.daemon;
+
+import static io.imageclassifier.daemon.Jobs.ids;
+import static io.imageclassifier.daemon.Jobs.job;
+import static io.imageclassifier.daemon.Jobs.jobs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import ai.onnxruntime.OrtException;
+import io.imageclassifier.protocol.Prediction;
+import io.imageclassifier.protocol.PredictionResult;
+import io.imageclassifier.protocol.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ModelDaemonTest {
+
+    private static final long START = 1_000_000L;
+    private static final long LATER = START + 60_000L;
+    private static final String[] NAMES = {"cat", "dog", "fox", "owl"};
+
+    private final ManualClock clock = new ManualClock(START);
+    private final InMemoryJobSource source = new InMemoryJobSource(clock);
+    private final OnnxClassifier classifier = mock(OnnxClassifier.class);
+    private final Settings settings = Settings.fromEnvironment(Map.of())
+            .with("batch.size", "4")
+            .with("model.top.k", "2")
+            .with("image.width", Integer.toString(Jobs.WIDTH))
+            .with("image.height", Integer.toString(Jobs.HEIGHT));
+    /** Every list of images the model was given, one per classify call. */
+    private final List<List<byte[]>> classified = new ArrayList<>();
+
+    @BeforeEach
+    void modelThatFavoursTheClassNamedByThePixelValue() throws OrtException {
+        when(classifier.classify(anyList())).thenAnswer(call -> {
+            List<byte[]> images = call.getArgument(0);
+            classified.add(images);
+            return images.stream().map(image -> rowFavouring(image[0])).toArray(float[][]::new);
+        });
+    }
+
+    @Test
+    void eachJobGetsItsOwnTopKUnderItsOwnId() throws Exception {
+        source.queue(List.of(job("a", LATER, 1), job("b", LATER, 2), job("c", LATER, 0)));
+
+        daemon().serveOneBatch();
+
+        assertSuccess("a", new Prediction("dog", 0.7f), new Prediction("fox", 0.2f));
+        assertSuccess("b", new Prediction("fox", 0.7f), new Prediction("owl", 0.2f));
+        assertSuccess("c", new Prediction("cat", 0.7f), new Prediction("dog", 0.2f));
+    }
+
+    @Test
+    void wholeBatchGoesToTheModelInOneCallInQueueOrderAndIsAnsweredInOneCall() throws Exception {
+        source.queue(List.of(job("a", LATER, 3), job("b", LATER, 1), job("c", LATER, 2)));
+
+        daemon().serveOneBatch();
+
+        assertEquals(1, classified.size());
+        assertEquals(List.of(3, 1, 2), classified.get(0).stream().map(image -> (int) image[0]).toList());
+        assertEquals(1, source.answerCalls());
+        assertEquals(List.of("a", "b", "c"), ids(List.copyOf(source.answered().keySet())));
+    }
+
+    @Test
+    void servesAtMostTheBatchSizeFromSettingsPerTurn() throws Exception {
+        source.queue(jobs("j", 6, LATER));
+        ModelDaemon daemon = daemon();
+
+        daemon.serveOneBatch();
+        daemon.serveOneBatch();
+
+        assertEquals(List.of(4, 2), classified.stream().map(List::size).toList());
+        assertEquals(6, source.answered().size());
+    }
+
+    @Test
+    void topKComesFromSettings() throws Exception {
+        source.queue(List.of(job("a", LATER, 0)));
+
+        daemon(settings.with("model.top.k", "3")).serveOneBatch();
+
+        assertEquals(List.of("cat", "dog", "fox"), labelsOf(resultFor("a")));
+    }
+
+    @Test
+    void expiredJobsAreDiscardedNotAnsweredNorClassified() throws Exception {
+        source.queue(List.of(job("gave-up", START - 1, 1), job("live", LATER, 2)));
+
+        daemon().serveOneBatch();
+
+        assertEquals(List.of("gave-up"), ids(source.discarded()));
+        assertEquals(List.of("live"), ids(List.copyOf(source.answered().keySet())));
+        assertEquals(1, classified.get(0).size());
+    }
+
+    @Test
+    void batchOfOnlyExpiredJobsRunsNoInference() throws Exception {
+        source.queue(List.of(job("gave-up", START - 1)));
+
+        daemon().serveOneBatch();
+
+        assertEquals(List.of("gave-up"), ids(source.discarded()));
+        verify(classifier, never()).classify(anyList());
+        assertEquals(0, source.answerCalls());
+    }
+
+    @Test
+    void emptyQueueRunsNoInferenceAndAnswersNothing() throws Exception {
+        daemon().serveOneBatch();
+
+        verify(classifier, never()).classify(anyList());
+        assertEquals(0, source.answerCalls());
+        assertTrue(source.discarded().isEmpty());
+    }
+
+    @Test
+    void whenTheModelFailsEveryJobOfTheBatchIsAnsweredWithAFailure() throws Exception {
+        doThrow(new OrtException("CUDA out of memory")).when(classifier).classify(anyList());
+        source.queue(List.of(job("a", LATER), job("b", LATER), job("c", LATER)));
+
+        daemon().serveOneBatch();
+
+        assertFailure("a");
+        assertFailure("b");
+        assertFailure("c");
+    }
+
+    @Test
+    void whenTheModelGivesTooFewRowsEveryJobIsAnsweredWithAFailure() throws Exception {
+        doReturn(new float[][] {rowFavouring((byte) 0)}).when(classifier).classify(anyList());
+        source.queue(List.of(job("a", LATER), job("b", LATER)));
+
+        daemon().serveOneBatch();
+
+        assertFailure("a");
+        assertFailure("b");
+    }
+
+    @Test
+    void failedBatchDoesNotStopTheNextOne() throws Exception {
+        doThrow(new IllegalStateException("boom"))
+                .doReturn(new float[][] {rowFavouring((byte) 1)})
+                .when(classifier).classify(anyList());
+        source.queue(List.of(job("a", LATER), job("b", LATER)));
+        ModelDaemon daemon = daemon(settings.with("batch.size", "1"));
+
+        daemon.serveOneBatch();
+        daemon.serveOneBatch();
+
+        assertFailure("a");
+        assertSuccess("b", new Prediction("dog", 0.7f), new Prediction("fox", 0.2f));
+    }
+
+    @Test
+    void jobOfTheWrongSizeIsAnsweredWithAFailureWithoutFailingTheOthers() throws Exception {
+        source.queue(List.of(
+                job("a", LATER, 1),
+                Jobs.sized("wrong-size", LATER, 3, 3, 2),
+                job("b", LATER, 2)));
+
+        daemon().serveOneBatch();
+
+        classified.get(0).forEach(image -> assertEquals(Jobs.WIDTH * Jobs.HEIGHT * 3, image.length));
+        assertFailure("wrong-size");
+        assertTrue(resultFor("a").succeeded());
+        assertTrue(resultFor("b").succeeded());
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    private ModelDaemon daemon() {
+        return daemon(settings);
+    }
+
+    private ModelDaemon daemon(Settings with) {
+        return new ModelDaemon(with, classifier, new Labels(NAMES), source, clock);
+    }
+
+    /** Probabilities 0.7, 0.2, 0.07, 0.03 for the class {@code favourite} and the ones after it. */
+    private static float[] rowFavouring(byte favourite) {
+        float[] row = new float[NAMES.length];
+        float[] descending = {0.7f, 0.2f, 0.07f, 0.03f};
+        for (int i = 0; i < NAMES.length; i++) {
+            row[(favourite + i) % NAMES.length] = descending[i];
+        }
+        return row;
+    }
+
+    private PredictionResult resultFor(String jobId) {
+        List<PredictionResult> results = source.answered().entrySet().stream()
+                .filter(answered -> answered.getKey().job().id().equals(jobId))
+                .map(Map.Entry::getValue)
+                .toList();
+        assertEquals(1, results.size(), "answers for " + jobId + ": " + source.answered());
+        return results.get(0);
+    }
+
+    private void assertSuccess(String jobId, Prediction... expected) {
+        PredictionResult result = resultFor(jobId);
+        assertEquals(jobId, result.jobId());
+        assertTrue(result.succeeded(), result.toString());
+        assertEquals(List.of(expected), result.predictions());
+    }
+
+    private void assertFailure(String jobId) {
+        PredictionResult result = resultFor(jobId);
+        assertEquals(jobId, result.jobId());
+        assertFalse(result.succeeded(), result.toString());
+    }
+
+    private static List<String> labelsOf(PredictionResult result) {
+        return result.predictions().stream().map(Prediction::label).toList();
+    }
+}

@@ -1,0 +1,191 @@
+package io.imageclassifier.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void loadsTheBuiltInDefaultsWhenNothingIsConfigured() {
+        Settings settings = Settings.fromEnvironment(Map.of());
+
+        assertAll(
+                () -> assertEquals("127.0.0.1", settings.redisHost()),
+                () -> assertEquals(6379, settings.redisPort()),
+                () -> assertEquals(0, settings.redisDatabase()),
+                () -> assertEquals("", settings.redisPassword()),
+                () -> assertEquals(Duration.ofMillis(2000), settings.redisTimeout()),
+                () -> assertEquals(16, settings.redisPoolSize()),
+                () -> assertEquals(224, settings.imageWidth()),
+                () -> assertEquals(224, settings.imageHeight()),
+                () -> assertEquals(3, settings.imageChannels()),
+                () -> assertEquals("image_queue", settings.imageQueue()),
+                () -> assertEquals(32, settings.batchSize()),
+                () -> assertEquals(Duration.ZERO, settings.batchMaxDelay()),
+                () -> assertEquals(Duration.ofSeconds(30), settings.requestTimeout()),
+                () -> assertEquals(20L * 1024 * 1024, settings.uploadMaxBytes()),
+                () -> assertEquals(60_000_000L, settings.imageMaxPixels()),
+                () -> assertEquals(Path.of("runtime/model/resnet50.onnx"), settings.modelPath()),
+                () -> assertEquals(Path.of("runtime/model/labels.json"), settings.labelsPath()),
+                () -> assertEquals("cpu", settings.modelDevice()),
+                () -> assertEquals(0, settings.modelThreads()),
+                () -> assertEquals(5, settings.topK()));
+    }
+
+    @Test
+    void configFileOverridesTheDefaults() throws IOException {
+        Path file = configFile("redis.host=redis.internal\nbatch.size=8\n");
+
+        Settings settings = Settings.fromEnvironment(Map.of("CLASSIFIER_CONFIG", file.toString()));
+
+        assertEquals("redis.internal", settings.redisHost());
+        assertEquals(8, settings.batchSize());
+        assertEquals(6379, settings.redisPort(), "keys the file leaves out keep their default");
+    }
+
+    @Test
+    void environmentVariableOverridesTheConfigFile() throws IOException {
+        Path file = configFile("redis.port=6380\nbatch.max.delay.ms=5\n");
+
+        Settings settings = Settings.fromEnvironment(Map.of(
+                "CLASSIFIER_CONFIG", file.toString(),
+                "REDIS_PORT", "6390",
+                "BATCH_MAX_DELAY_MS", "7"));
+
+        assertEquals(6390, settings.redisPort());
+        assertEquals(Duration.ofMillis(7), settings.batchMaxDelay());
+    }
+
+    @Test
+    void environmentVariableOverridesTheDefaultWithoutAConfigFile() {
+        Settings settings = Settings.fromEnvironment(Map.of("IMAGE_QUEUE", "other_queue", "MODEL_TOP_K", "3"));
+
+        assertEquals("other_queue", settings.imageQueue());
+        assertEquals(3, settings.topK());
+    }
+
+    @Test
+    void blankConfigFileVariableIsIgnored() {
+        Settings settings = Settings.fromEnvironment(Map.of("CLASSIFIER_CONFIG", "  "));
+
+        assertEquals(6379, settings.redisPort());
+    }
+
+    @Test
+    void surroundingWhitespaceInAValueIsIgnored() {
+        Settings settings = Settings.fromEnvironment(Map.of("REDIS_PORT", " 6381 "));
+
+        assertEquals(6381, settings.redisPort());
+    }
+
+    @Test
+    void missingConfigFileIsReportedWithItsPathAndTheVariableThatNamedIt() {
+        Path missing = folder.resolve("nowhere.properties");
+
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> Settings.fromEnvironment(Map.of("CLASSIFIER_CONFIG", missing.toString())));
+
+        assertTrue(error.getMessage().contains(missing.toString()), error.getMessage());
+        assertTrue(error.getMessage().contains("CLASSIFIER_CONFIG"), error.getMessage());
+    }
+
+    @Test
+    void environmentNameIsTheKeyUpperCasedWithUnderscores() {
+        assertEquals("REDIS_PORT", Settings.environmentName("redis.port"));
+        assertEquals("BATCH_MAX_DELAY_MS", Settings.environmentName("batch.max.delay.ms"));
+        assertEquals("MODEL_TOP_K", Settings.environmentName("model.top.k"));
+    }
+
+    @Test
+    void badNumberNamesTheKeyTheEnvironmentVariableAndTheValue() {
+        Settings settings = Settings.fromEnvironment(Map.of("BATCH_MAX_DELAY_MS", "fast"));
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, settings::batchMaxDelay);
+
+        assertTrue(error.getMessage().contains("batch.max.delay.ms"), error.getMessage());
+        assertTrue(error.getMessage().contains("BATCH_MAX_DELAY_MS"), error.getMessage());
+        assertTrue(error.getMessage().contains("'fast'"), error.getMessage());
+    }
+
+    @Test
+    void badNumberInTheConfigFileIsReportedTheSameWay() throws IOException {
+        Settings settings = Settings.fromEnvironment(
+                Map.of("CLASSIFIER_CONFIG", configFile("redis.port=six\n").toString()));
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, settings::redisPort);
+
+        assertTrue(error.getMessage().contains("redis.port"), error.getMessage());
+        assertTrue(error.getMessage().contains("REDIS_PORT"), error.getMessage());
+    }
+
+    @Test
+    void numberTooLargeForAnIntIsReportedAsABadSettingNamingTheKey() {
+        Settings settings = Settings.fromEnvironment(Map.of("REDIS_PORT", "3000000000"));
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, settings::redisPort);
+
+        assertTrue(error.getMessage().contains("redis.port"), error.getMessage());
+        assertTrue(error.getMessage().contains("REDIS_PORT"), error.getMessage());
+    }
+
+    @Test
+    void unknownKeyIsRejectedWhenRead() {
+        Settings settings = Settings.fromEnvironment(Map.of());
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> settings.string("redis.prot"));
+
+        assertTrue(error.getMessage().contains("redis.prot"), error.getMessage());
+    }
+
+    @Test
+    void unknownKeyIsRejectedWhenReplaced() {
+        Settings settings = Settings.fromEnvironment(Map.of());
+
+        assertThrows(IllegalArgumentException.class, () -> settings.with("batch.sise", "4"));
+    }
+
+    @Test
+    void unknownKeyInTheConfigFileIsRejected() throws IOException {
+        Path file = configFile("batch.max.delay=5\n");
+
+        assertThrows(IllegalArgumentException.class,
+                () -> Settings.fromEnvironment(Map.of("CLASSIFIER_CONFIG", file.toString())));
+    }
+
+    @Test
+    void withReplacesOneValueAndLeavesTheOriginalUnchanged() {
+        Settings original = Settings.fromEnvironment(Map.of());
+
+        Settings changed = original.with("batch.size", "4");
+
+        assertEquals(4, changed.batchSize());
+        assertEquals(32, original.batchSize());
+        assertEquals(original.redisPort(), changed.redisPort());
+    }
+
+    @Test
+    void environmentVariablesUnrelatedToSettingsAreIgnored() {
+        Settings settings = Settings.fromEnvironment(Map.of("PATH", "/usr/bin", "HOME", "/root"));
+
+        assertThrows(IllegalArgumentException.class, () -> settings.string("path"));
+        assertEquals(6379, settings.redisPort());
+    }
+
+    private Path configFile(String content) throws IOException {
+        return Files.writeString(folder.resolve("classifier.properties"), content);
+    }
+}

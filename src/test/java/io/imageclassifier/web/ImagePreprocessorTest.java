@@ -1,0 +1,345 @@
+package io.imageclassifier.web;
+
+import static io.imageclassifier.web.TestImages.BLACK;
+import static io.imageclassifier.web.TestImages.BLUE;
+import static io.imageclassifier.web.TestImages.RED;
+import static io.imageclassifier.web.TestImages.WHITE;
+import static io.imageclassifier.web.TestImages.bmp;
+import static io.imageclassifier.web.TestImages.gif;
+import static io.imageclassifier.web.TestImages.jpeg;
+import static io.imageclassifier.web.TestImages.paint;
+import static io.imageclassifier.web.TestImages.png;
+import static io.imageclassifier.web.TestImages.rgb;
+import static io.imageclassifier.web.TestImages.solid;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ImagePreprocessorTest {
+
+    private static final int SIZE = 224;
+    private static final long DEFAULT_MAX_PIXELS = 60_000_000L;
+
+    private final ImagePreprocessor preprocessor = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS);
+
+    // --- output layout -----------------------------------------------------------------------
+
+    @Test
+    void outputIsModelSizedInterleavedRgb() {
+        byte[] out = preprocessor.toModelInput(png(solid(640, 480, RED)));
+
+        assertEquals(SIZE * SIZE * 3, out.length);
+    }
+
+    @ParameterizedTest(name = "0x{0}")
+    @ValueSource(strings = {"FF0000", "00FF00", "0000FF", "0A64C8"})
+    void solidColourKeepsItsChannelsInRgbOrderAtEveryPixel(String hex) {
+        int color = Integer.parseInt(hex, 16);
+
+        byte[] out = preprocessor.toModelInput(png(solid(300, 200, color)));
+
+        assertEveryPixelIn(out, 0, SIZE, 0, SIZE, color);
+    }
+
+    @Test
+    void leftAndRightHalvesStayLeftAndRightAfterResize() {
+        BufferedImage redLeftBlueRight = rgb(448, 224, (x, y) -> x < 224 ? RED : BLUE);
+
+        byte[] out = preprocessor.toModelInput(png(redLeftBlueRight));
+
+        assertEveryPixelIn(out, 0, 100, 0, SIZE, RED);
+        assertEveryPixelIn(out, 124, SIZE, 0, SIZE, BLUE);
+    }
+
+    @Test
+    void topAndBottomHalvesStayTopAndBottomAfterResize() {
+        BufferedImage redTopBlueBottom = rgb(224, 448, (x, y) -> y < 224 ? RED : BLUE);
+
+        byte[] out = preprocessor.toModelInput(png(redTopBlueBottom));
+
+        assertEveryPixelIn(out, 0, SIZE, 0, 100, RED);
+        assertEveryPixelIn(out, 0, SIZE, 124, SIZE, BLUE);
+    }
+
+    @Test
+    void imageAlreadyAtModelSizePassesThroughUnchanged() {
+        Random random = new Random(7);
+        BufferedImage noise = rgb(SIZE, SIZE, (x, y) -> random.nextInt(0x1000000));
+
+        byte[] out = preprocessor.toModelInput(png(noise));
+
+        assertArrayEquals(rgbBytesOf(noise), out);
+    }
+
+    @Test
+    void upscalesASmallImage() {
+        byte[] out = preprocessor.toModelInput(png(solid(3, 2, 0x336699)));
+
+        assertEveryPixelIn(out, 0, SIZE, 0, SIZE, 0x336699);
+    }
+
+    @Test
+    void shrinkingAFineCheckerboardAveragesToMidGrayInsteadOfAliasing() {
+        BufferedImage checkerboard = rgb(1000, 1000, (x, y) -> (x + y) % 2 == 0 ? BLACK : WHITE);
+
+        byte[] out = preprocessor.toModelInput(png(checkerboard));
+
+        // A sampling resize would read single input pixels and give black, white or moire stripes.
+        for (int i = 0; i < out.length; i++) {
+            int value = out[i] & 0xFF;
+            assertTrue(value >= 117 && value <= 137, "byte " + i + " is " + value + ", expected about 127");
+        }
+    }
+
+    // --- colour models -----------------------------------------------------------------------
+
+    @Test
+    void grayscaleValueIsCopiedToAllThreeChannelsWithoutBrightening() {
+        BufferedImage gray = new BufferedImage(50, 40, BufferedImage.TYPE_BYTE_GRAY);
+        fillBand(gray, 100);
+
+        byte[] out = preprocessor.toModelInput(png(gray));
+
+        assertEveryPixelIn(out, 0, SIZE, 0, SIZE, 0x646464);
+    }
+
+    @Test
+    void sixteenBitGrayscaleKeepsItsHighByte() {
+        BufferedImage gray = new BufferedImage(50, 40, BufferedImage.TYPE_USHORT_GRAY);
+        fillBand(gray, 100 * 257);
+
+        byte[] out = preprocessor.toModelInput(png(gray));
+
+        assertEveryPixelIn(out, 0, SIZE, 0, SIZE, 0x646464);
+    }
+
+    @Test
+    void paletteImageBecomesItsPaletteColours() {
+        byte[] reds = {(byte) 255, 0};
+        byte[] greens = {(byte) 128, (byte) 128};
+        byte[] blues = {0, (byte) 128};
+        BufferedImage palette = new BufferedImage(448, 224, BufferedImage.TYPE_BYTE_INDEXED,
+                new IndexColorModel(8, 2, reds, greens, blues));
+        for (int y = 0; y < palette.getHeight(); y++) {
+            for (int x = 0; x < palette.getWidth(); x++) {
+                palette.getRaster().setSample(x, y, 0, x < 224 ? 0 : 1);
+            }
+        }
+
+        byte[] out = preprocessor.toModelInput(png(palette));
+
+        assertEveryPixelIn(out, 0, 100, 0, SIZE, 0xFF8000);
+        assertEveryPixelIn(out, 124, SIZE, 0, SIZE, 0x008080);
+    }
+
+    @Test
+    void alphaIsDroppedNotBlended() {
+        BufferedImage halfTransparent = paint(new BufferedImage(60, 60, BufferedImage.TYPE_INT_ARGB),
+                (x, y) -> 0x80C86432);
+
+        byte[] out = preprocessor.toModelInput(png(halfTransparent));
+
+        assertEveryPixelIn(out, 0, SIZE, 0, SIZE, 0xC86432);
+    }
+
+    // --- formats -----------------------------------------------------------------------------
+
+    @Test
+    void decodesGif() {
+        BufferedImage indexed = paint(new BufferedImage(448, 224, BufferedImage.TYPE_BYTE_INDEXED),
+                (x, y) -> x < 224 ? RED : BLUE);
+
+        byte[] out = preprocessor.toModelInput(gif(indexed));
+
+        assertEveryPixelIn(out, 0, 100, 0, SIZE, RED);
+        assertEveryPixelIn(out, 124, SIZE, 0, SIZE, BLUE);
+    }
+
+    @Test
+    void decodesBmp() {
+        BufferedImage image = paint(new BufferedImage(448, 224, BufferedImage.TYPE_3BYTE_BGR),
+                (x, y) -> x < 224 ? RED : BLUE);
+
+        byte[] out = preprocessor.toModelInput(bmp(image));
+
+        assertEveryPixelIn(out, 0, 100, 0, SIZE, RED);
+        assertEveryPixelIn(out, 124, SIZE, 0, SIZE, BLUE);
+    }
+
+    @Test
+    void decodesJpegToNearlyTheSameColour() {
+        byte[] out = preprocessor.toModelInput(jpeg(solid(300, 300, 0xC86432)));
+
+        for (int i = 0; i < out.length; i += 3) {
+            assertNear(200, out[i], "red");
+            assertNear(100, out[i + 1], "green");
+            assertNear(50, out[i + 2], "blue");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiff", "wbmp"})
+    void rejectsFormatsOutsideJpegPngGifBmpWith400(String format) {
+        BufferedImage binary = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_BINARY);
+        byte[] upload = TestImages.encode(binary, format);
+
+        BadRequestException error = assertBadRequest(upload);
+
+        assertTrue(error.getMessage().contains("JPEG, PNG, GIF or BMP"), error.getMessage());
+    }
+
+    // --- broken uploads ----------------------------------------------------------------------
+
+    @Test
+    void rejectsEmptyUploadWith400() {
+        assertBadRequest(new byte[0]);
+    }
+
+    @Test
+    void rejectsRandomBytesWith400() {
+        byte[] noise = new byte[4096];
+        new Random(1).nextBytes(noise);
+
+        assertBadRequest(noise);
+    }
+
+    @Test
+    void rejectsTextWith400() {
+        assertBadRequest("this is a cat, trust me\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void rejectsTruncatedJpegWith400() {
+        byte[] whole = jpeg(rgb(300, 300, (x, y) -> (x * 7 + y * 13) << 8 | x));
+
+        BadRequestException error = assertBadRequest(Arrays.copyOf(whole, whole.length / 2));
+
+        assertTrue(error.getMessage().contains("damaged"), error.getMessage());
+    }
+
+    @Test
+    void rejectsTruncatedPngWith400() {
+        Random random = new Random(3);
+        byte[] whole = png(rgb(300, 300, (x, y) -> random.nextInt(0x1000000)));
+
+        assertBadRequest(Arrays.copyOf(whole, whole.length / 2));
+    }
+
+    @Test
+    void rejectsPngSignatureFollowedByGarbageWith400() {
+        byte[] upload = Arrays.copyOf(png(solid(10, 10, RED)), 200);
+        Arrays.fill(upload, 8, upload.length, (byte) 0x5A);
+
+        assertBadRequest(upload);
+    }
+
+    // --- size limit --------------------------------------------------------------------------
+
+    @Test
+    void rejectsImageWithMorePixelsThanAllowedWith413() {
+        ImagePreprocessor strict = new ImagePreprocessor(SIZE, SIZE, 9_999);
+
+        PayloadTooLargeException error = assertThrows(PayloadTooLargeException.class,
+                () -> strict.toModelInput(png(solid(100, 100, RED))));
+
+        assertEquals(413, error.status());
+        assertTrue(error.getMessage().contains("100x100"), error.getMessage());
+    }
+
+    @Test
+    void acceptsImageWithExactlyTheAllowedPixelCount() {
+        ImagePreprocessor strict = new ImagePreprocessor(SIZE, SIZE, 10_000);
+
+        assertEquals(SIZE * SIZE * 3, strict.toModelInput(png(solid(100, 100, RED))).length);
+    }
+
+    @Test
+    void rejectsHugeDeclaredSizeFromTheHeaderWithoutDecoding() throws IOException {
+        byte[] headerOnly = pngHeader(100_000, 100_000);
+
+        assertThrows(PayloadTooLargeException.class, () -> preprocessor.toModelInput(headerOnly));
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    private BadRequestException assertBadRequest(byte[] upload) {
+        BadRequestException error = assertThrows(BadRequestException.class, () -> preprocessor.toModelInput(upload));
+        assertEquals(400, error.status());
+        return error;
+    }
+
+    /** Every pixel with xFrom <= x < xTo and yFrom <= y < yTo of a model-sized output is {@code color}. */
+    private static void assertEveryPixelIn(byte[] out, int xFrom, int xTo, int yFrom, int yTo, int color) {
+        for (int y = yFrom; y < yTo; y++) {
+            for (int x = xFrom; x < xTo; x++) {
+                int o = (y * SIZE + x) * 3;
+                int actual = (out[o] & 0xFF) << 16 | (out[o + 1] & 0xFF) << 8 | (out[o + 2] & 0xFF);
+                if (actual != color) {
+                    assertEquals(String.format("%06X", color), String.format("%06X", actual),
+                            "pixel (" + x + ", " + y + ")");
+                }
+            }
+        }
+    }
+
+    private static void assertNear(int expected, byte actual, String channel) {
+        int value = actual & 0xFF;
+        assertTrue(Math.abs(value - expected) <= 3, channel + " is " + value + ", expected about " + expected);
+    }
+
+    private static void fillBand(BufferedImage image, int sample) {
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                image.getRaster().setSample(x, y, 0, sample);
+            }
+        }
+    }
+
+    private static byte[] rgbBytesOf(BufferedImage image) {
+        byte[] rgb = new byte[image.getWidth() * image.getHeight() * 3];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int pixel = image.getRGB(x, y);
+                int o = (y * image.getWidth() + x) * 3;
+                rgb[o] = (byte) (pixel >> 16);
+                rgb[o + 1] = (byte) (pixel >> 8);
+                rgb[o + 2] = (byte) pixel;
+            }
+        }
+        return rgb;
+    }
+
+    /** A PNG signature and IHDR chunk declaring an 8-bit RGB image of the given size, and no pixel data. */
+    private static byte[] pngHeader(int width, int height) throws IOException {
+        ByteArrayOutputStream chunkBody = new ByteArrayOutputStream();
+        DataOutputStream ihdr = new DataOutputStream(chunkBody);
+        ihdr.writeBytes("IHDR");
+        ihdr.writeInt(width);
+        ihdr.writeInt(height);
+        ihdr.write(new byte[] {8, 2, 0, 0, 0});
+        CRC32 crc = new CRC32();
+        crc.update(chunkBody.toByteArray());
+
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(file);
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        out.writeInt(13);
+        out.write(chunkBody.toByteArray());
+        out.writeInt((int) crc.getValue());
+        return file.toByteArray();
+    }
+}
