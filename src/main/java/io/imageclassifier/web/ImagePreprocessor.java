@@ -1,6 +1,7 @@
 package io.imageclassifier.web;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
@@ -134,6 +135,19 @@ public final class ImagePreprocessor {
                     rgb[o + 1] = gray;
                     rgb[o + 2] = gray;
                 }
+            }
+            return rgb;
+        }
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && buffer.getData().length == rgb.length) {
+            // What the JPEG reader gives for colour photos: swap B and R in place of getRGB,
+            // which converts pixel by pixel through the colour model and costs several ms a photo.
+            byte[] bgr = buffer.getData();
+            for (int p = 0; p < rgb.length; p += 3) {
+                rgb[p] = bgr[p + 2];
+                rgb[p + 1] = bgr[p + 1];
+                rgb[p + 2] = bgr[p];
             }
             return rgb;
         }

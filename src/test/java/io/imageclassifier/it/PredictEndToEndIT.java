@@ -28,7 +28,8 @@ class PredictEndToEndIT {
     @ParameterizedTest(name = "{0} is classified as {1}")
     @CsvSource({
             "eagle.jpg, bald_eagle",
-            "horses.jpg, sorrel",
+            "kite.jpg, seashore",
+            "dog.jpg, malamute",
     })
     void classifiesRealPhotosThroughApache(String photo, String expectedTopLabel) throws Exception {
         ServiceClient.Reply reply = client.predict(ServiceClient.photo(photo), photo);

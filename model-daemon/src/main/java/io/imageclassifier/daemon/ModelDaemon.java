@@ -130,8 +130,10 @@ public final class ModelDaemon {
             }
         }
         if (!work.isEmpty()) {
-            LOG.info("* Batch size: (" + work.size() + ", " + settings.imageHeight() + ", " + settings.imageWidth() + ", 3)");
+            long started = System.nanoTime();
             classify(work, results);
+            LOG.info("* Batch size: (" + work.size() + ", " + settings.imageHeight() + ", " + settings.imageWidth()
+                    + ", 3) inference " + (System.nanoTime() - started) / 1_000_000 + " ms");
         }
         if (results.isEmpty()) {
             return;
