@@ -44,13 +44,18 @@ final class ServiceClient {
 
     Reply postMultipart(String path, String field, byte[] file, String fileName)
             throws IOException, InterruptedException {
+        return postMultipart(BASE.resolve(path), field, file, fileName);
+    }
+
+    Reply postMultipart(URI url, String field, byte[] file, String fileName)
+            throws IOException, InterruptedException {
         String boundary = "----it" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
                 + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.write(file);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send(HttpRequest.newBuilder(BASE.resolve(path))
+        return send(HttpRequest.newBuilder(url)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }

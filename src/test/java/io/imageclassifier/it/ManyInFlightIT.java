@@ -1,0 +1,101 @@
+package io.imageclassifier.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imageclassifier.protocol.QueueKeys;
+import io.imageclassifier.protocol.RedisClients;
+import io.imageclassifier.protocol.Settings;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * 500 requests waiting at once must fit in Tomcat's default thread pool (200) and the web app's
+ * small Redis pool: a waiting request holds neither a thread nor a connection.
+ *
+ * <p>The model daemon is paused (SIGSTOP) while the requests arrive, so all 500 are provably
+ * queued and waiting at the same moment, whatever the machine's speed; then it resumes and every
+ * request must get its answer. The requests go to Tomcat's loopback HTTP connector, because
+ * Apache's own worker limit (150) would otherwise keep most of them out of Tomcat.
+ */
+class ManyInFlightIT {
+
+    private static final int IN_FLIGHT = 500;
+    private static final URI TOMCAT = URI.create("http://127.0.0.1:8080/predict");
+
+    @Test
+    void fiveHundredWaitingRequestsHoldNoThreadsAndAllGetAnswers() throws Exception {
+        Settings settings = Settings.fromEnvironment(Map.of(
+                Settings.CONFIG_FILE_VARIABLE, ServiceClient.REPO.resolve("runtime/classifier.properties").toString()));
+        long daemonPid = Long.parseLong(Files.readString(ServiceClient.REPO.resolve("runtime/run/model-daemon.pid")).trim());
+        byte[] photo = smallPng();
+        ServiceClient client = new ServiceClient();
+        ExecutorService clients = Executors.newFixedThreadPool(IN_FLIGHT);
+        List<Future<ServiceClient.Reply>> replies = new ArrayList<>();
+
+        try (RedisClient redis = RedisClients.create(settings, 1, 0)) {
+            signal("STOP", daemonPid);
+            try {
+                for (int i = 0; i < IN_FLIGHT; i++) {
+                    replies.add(clients.submit(() -> client.postMultipart(TOMCAT, "image", photo, "small.png")));
+                }
+                long queued = waitForQueueLength(redis, QueueKeys.from(settings).jobStream(), IN_FLIGHT);
+                assertEquals(IN_FLIGHT, queued, "all requests queued while the daemon was paused");
+            } finally {
+                signal("CONT", daemonPid);
+            }
+            for (Future<ServiceClient.Reply> reply : replies) {
+                ServiceClient.Reply answered = reply.get();
+                assertEquals(200, answered.status(), answered.body());
+                assertTrue(answered.json().get("success").getAsBoolean(), answered.body());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** Polls the queue length until it reaches {@code expected}; gives up after a minute. */
+    private static long waitForQueueLength(RedisClient redis, String stream, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        long length = 0;
+        while (System.nanoTime() < deadline) {
+            length = redis.xlen(stream);
+            if (length >= expected) {
+                return length;
+            }
+            Thread.sleep(100);
+        }
+        return length;
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+    }
+
+    /** A small PNG keeps decoding cheap, so the 500 answers come well within the request timeout. */
+    private static byte[] smallPng() throws Exception {
+        BufferedImage image = new BufferedImage(224, 224, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.ORANGE);
+        g.fillOval(40, 40, 140, 140);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return png.toByteArray();
+    }
+}
