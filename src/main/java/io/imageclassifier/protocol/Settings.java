@@ -82,6 +82,8 @@ public final class Settings {
     public int imageHeight() { return integer("image.height"); }
     public int imageChannels() { return integer("image.channels"); }
     public String imageQueue() { return string("image.queue"); }
+    public long queueMaxLength() { return longInteger("queue.max.length"); }
+    public Duration queueClaimIdle() { return millis("queue.claim.idle.ms"); }
 
     public int batchSize() { return integer("batch.size"); }
     public Duration batchMaxDelay() { return millis("batch.max.delay.ms"); }

@@ -1,5 +1,7 @@
 package io.imageclassifier.web;
 
+import java.util.Map;
+
 /**
  * A failure the client should hear about, with the HTTP status that names it. The servlet turns
  * every one of these into {@code {"success": false, "error": message}} with that status.
@@ -15,4 +17,9 @@ public abstract class ApiException extends RuntimeException {
     }
 
     public abstract int status();
+
+    /** Response headers that belong with this error, e.g. Retry-After. */
+    public Map<String, String> headers() {
+        return Map.of();
+    }
 }

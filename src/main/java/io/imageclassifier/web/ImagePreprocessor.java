@@ -81,10 +81,15 @@ public final class ImagePreprocessor {
             }
         } catch (ApiException e) {
             throw e;
+        } catch (javax.imageio.IIOException e) {
+            if (String.valueOf(e.getMessage()).contains("Unsupported Image Type")) {
+                // The JDK's JPEG decoder has no CMYK/YCCK support (print-ready JPEGs use it).
+                throw new BadRequestException("CMYK JPEGs are not supported; save the image as RGB", e);
+            }
+            throw undecodable(e);
         } catch (IOException | RuntimeException e) {
             // Decoders signal bad data with IOExceptions and assorted runtime exceptions alike.
-            throw new BadRequestException("the image could not be decoded; send a complete " + SUPPORTED
-                    + " file (" + describe(e) + ")", e);
+            throw undecodable(e);
         }
     }
 
@@ -108,6 +113,11 @@ public final class ImagePreprocessor {
 
     private static IIOReadWarningListener collectInto(List<String> warnings) {
         return (source, warning) -> warnings.add(warning);
+    }
+
+    private static BadRequestException undecodable(Exception e) {
+        return new BadRequestException("the image could not be decoded; send a complete " + SUPPORTED
+                + " file (" + describe(e) + ")", e);
     }
 
     private static String describe(Exception e) {

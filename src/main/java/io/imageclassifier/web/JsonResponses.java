@@ -24,6 +24,12 @@ final class JsonResponses {
         write(response, HttpServletResponse.SC_OK, body);
     }
 
+    /** The error's status, headers and {@code {"success": false, "error": message}}. */
+    static void writeError(HttpServletResponse response, ApiException error) throws IOException {
+        error.headers().forEach(response::setHeader);
+        writeError(response, error.status(), error.getMessage());
+    }
+
     /** {@code {"success": false, "error": ...}} with the given status. */
     static void writeError(HttpServletResponse response, int status, String error) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();

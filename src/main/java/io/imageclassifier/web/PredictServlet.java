@@ -45,7 +45,7 @@ public class PredictServlet extends HttpServlet {
             byte[] pixels = preprocessor.toModelInput(readImageField(request));
             call = new PredictionQueueCall(queue.submit(pixels));
         } catch (ApiException e) {
-            JsonResponses.writeError(response, e.status(), e.getMessage());
+            JsonResponses.writeError(response, e);
             return;
         }
         call.answerAsync(request);
@@ -124,7 +124,7 @@ public class PredictServlet extends HttpServlet {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error;
                     if (cause instanceof ApiException api) {
-                        JsonResponses.writeError(response, api.status(), api.getMessage());
+                        JsonResponses.writeError(response, api);
                     } else {
                         LOG.log(Level.SEVERE, "prediction failed", cause);
                         JsonResponses.writeError(response, 500, "internal error");

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.RedisClient;
@@ -37,6 +38,10 @@ public final class RedisPredictionQueue implements PredictionQueue {
     /** Results taken per round trip when many are waiting. */
     private static final int RESULTS_PER_READ = 64;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    /** A full queue drains at the model's pace; a few seconds is a fair hint for clients. */
+    private static final int QUEUE_FULL_RETRY_AFTER_SECONDS = 5;
+    /** Reconnecting is quick once Redis is back. */
+    private static final int REDIS_DOWN_RETRY_AFTER_SECONDS = 1;
 
     private final RedisClient redis;
     private final QueueKeys keys;
@@ -46,6 +51,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private final ScheduledThreadPoolExecutor timer;
     private final Thread listener;
     private volatile boolean running = true;
+    private final AtomicBoolean queueingFailing = new AtomicBoolean();
 
     public RedisPredictionQueue(Settings settings) {
         this.settings = settings;
@@ -67,19 +73,38 @@ public final class RedisPredictionQueue implements PredictionQueue {
         Duration timeout = settings.requestTimeout();
         PredictionJob job = new PredictionJob(jobId, resultList, System.currentTimeMillis() + timeout.toMillis(),
                 settings.imageWidth(), settings.imageHeight(), rgbPixels);
+        try {
+            long queued = redis.xlen(keys.jobStream());
+            if (queued >= settings.queueMaxLength()) {
+                throw new ServiceUnavailableException("the queue is full (" + queued
+                        + " images waiting); try again shortly", QUEUE_FULL_RETRY_AFTER_SECONDS, null);
+            }
+        } catch (JedisException e) {
+            throw redisUnavailable(e);
+        }
         // Wait before queueing, so even an instant answer finds its request.
         CompletableFuture<PredictionResult> result = pending.register(jobId, timeout);
         try {
             redis.xadd(bytes(keys.jobStream()), XAddParams.xAddParams(), job.toStreamFields());
         } catch (JedisException e) {
-            ServiceUnavailableException unavailable = new ServiceUnavailableException(
-                    "the job queue (Redis) is unavailable; try again shortly", e);
+            ServiceUnavailableException unavailable = redisUnavailable(e);
             pending.fail(jobId, unavailable);
-            LOG.warning("cannot queue job: Redis at " + settings.redisHost() + ":" + settings.redisPort()
-                    + " failed: " + e.getMessage());
             throw unavailable;
         }
+        if (queueingFailing.compareAndSet(true, false)) {
+            LOG.info("queueing jobs to Redis works again");
+        }
         return result;
+    }
+
+    private ServiceUnavailableException redisUnavailable(JedisException e) {
+        // One line per outage, not one per request.
+        if (queueingFailing.compareAndSet(false, true)) {
+            LOG.warning("cannot queue jobs: Redis at " + settings.redisHost() + ":" + settings.redisPort()
+                    + " failed (" + e.getMessage() + "); answering 503 until it is back");
+        }
+        return new ServiceUnavailableException("the job queue (Redis) is unavailable; try again shortly",
+                REDIS_DOWN_RETRY_AFTER_SECONDS, e);
     }
 
     private void listenForResults() {

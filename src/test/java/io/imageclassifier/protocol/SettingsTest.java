@@ -32,6 +32,8 @@ class SettingsTest {
                 () -> assertEquals(224, settings.imageWidth()),
                 () -> assertEquals(224, settings.imageHeight()),
                 () -> assertEquals(3, settings.imageChannels()),
+                () -> assertEquals(1000, settings.queueMaxLength()),
+                () -> assertEquals(Duration.ofSeconds(10), settings.queueClaimIdle()),
                 () -> assertEquals("image_queue", settings.imageQueue()),
                 () -> assertEquals(32, settings.batchSize()),
                 () -> assertEquals(Duration.ZERO, settings.batchMaxDelay()),

@@ -159,6 +159,18 @@ class PredictServletTest {
         verify(request, never()).startAsync();
     }
 
+    @Test
+    void fullQueueIs503WithRetryAfter() throws Exception {
+        uploadImageField(png(solid(8, 8, RED)));
+        when(queue.submit(any())).thenThrow(new ServiceUnavailableException("the queue is full (1000 images waiting)", 5, null));
+
+        post();
+
+        assertError(503, "queue is full");
+        verify(response.servletResponse()).setHeader("Retry-After", "5");
+        verify(request, never()).startAsync();
+    }
+
     // --- answered asynchronously once the queue answers --------------------------------------
 
     @Nested
