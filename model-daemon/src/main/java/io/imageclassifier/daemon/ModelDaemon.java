@@ -64,7 +64,7 @@ public final class ModelDaemon {
                 settings.modelThreads(), settings.batchSize(), settings.imageWidth(), settings.imageHeight());
              RedisClient redis = RedisClients.create(settings, 2, IDLE_WAIT.toMillis())) {
             RedisJobSource source = new RedisJobSource(redis, QueueKeys.from(settings), consumerName(),
-                    settings.requestTimeout().multipliedBy(2));
+                    settings.requestTimeout().multipliedBy(2), settings.queueClaimIdle(), Clock.systemUTC());
             ModelDaemon daemon = new ModelDaemon(settings, classifier, labels, source, Clock.systemUTC());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -82,6 +82,9 @@ public final class ModelDaemon {
                     + settings.imageQueue() + "' on " + settings.redisHost() + ":" + settings.redisPort());
             try {
                 daemon.run();
+                source.leaveGroup();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not leave the consumer group cleanly", e);
             } finally {
                 LOG.info("model daemon stopped after " + daemon.batches + " batches ("
                         + daemon.skippedExpired + " expired jobs skipped)");

@@ -5,8 +5,10 @@ import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -14,6 +16,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntryBinary;
 
@@ -21,8 +24,10 @@ import redis.clients.jedis.resps.StreamEntryBinary;
  * Jobs from the Redis job stream, read as one member of the daemons' consumer group.
  *
  * <p>XREADGROUP hands each entry to one daemon and keeps it pending until XACK, so a job is
- * recorded in Redis until its result is written. Results and acknowledgements for a whole batch
- * go in one pipelined round trip.
+ * recorded in Redis until its result is written. A job left pending longer than the claim idle
+ * time belongs to a daemon presumed dead (killed mid-batch): XAUTOCLAIM takes it over, so it is
+ * answered at least once. Results and acknowledgements for a whole batch go in one pipelined
+ * round trip.
  */
 public final class RedisJobSource implements JobSource {
 
@@ -35,14 +40,22 @@ public final class RedisJobSource implements JobSource {
     private final byte[] group;
     /** A result list outlives its web instance by this much at most. */
     private final Duration resultTtl;
+    private final Duration claimIdle;
+    private final Clock clock;
+    private long nextClaimCheckMillis;
+    /** Jobs taken and not yet acknowledged; the consumer may leave the group only at zero. */
+    private int inHand;
 
-    public RedisJobSource(RedisClient redis, QueueKeys keys, String consumer, Duration resultTtl) {
+    public RedisJobSource(RedisClient redis, QueueKeys keys, String consumer, Duration resultTtl,
+                          Duration claimIdle, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.consumer = consumer;
         this.stream = bytes(keys.jobStream());
         this.group = bytes(QueueKeys.DAEMON_GROUP);
         this.resultTtl = resultTtl;
+        this.claimIdle = claimIdle;
+        this.clock = clock;
     }
 
     /** Creates the stream and the daemons' group unless another daemon already did. */
@@ -59,6 +72,24 @@ public final class RedisJobSource implements JobSource {
 
     @Override
     public List<QueuedJob> take(int max, Duration wait) {
+        try {
+            List<QueuedJob> reclaimed = claimAbandonedIfDue(max);
+            List<QueuedJob> jobs = reclaimed.isEmpty() ? readNew(max, wait) : reclaimed;
+            inHand += jobs.size();
+            return jobs;
+        } catch (JedisDataException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("NOGROUP")) {
+                throw e;
+            }
+            // Redis restarted without persistence: the stream and the group are gone. Whatever
+            // is queued from now on lands in a new stream, which needs the group again.
+            LOG.warning("the job stream or its consumer group is gone (Redis restarted?); creating them again");
+            joinGroup();
+            return List.of();
+        }
+    }
+
+    private List<QueuedJob> readNew(int max, Duration wait) {
         XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(max);
         if (!wait.isZero()) {
             // BLOCK 0 would mean forever; zero wait is expressed by leaving BLOCK out.
@@ -71,14 +102,65 @@ public final class RedisJobSource implements JobSource {
         }
         List<QueuedJob> jobs = new ArrayList<>();
         for (StreamEntryBinary entry : read.get(0).getValue()) {
-            String entryId = entry.getID().toString();
-            try {
-                jobs.add(new QueuedJob(entryId, PredictionJob.fromStreamFields(entry.getFields())));
-            } catch (MalformedMessageException e) {
-                rejectPoison(entryId, entry.getFields(), e);
-            }
+            decode(entry.getID().toString(), entry.getFields(), jobs);
         }
         return jobs;
+    }
+
+    /**
+     * Every half claim-idle period, takes over up to {@code max} jobs that another daemon took
+     * and never acknowledged within the claim idle time.
+     */
+    private List<QueuedJob> claimAbandonedIfDue(int max) {
+        long now = clock.millis();
+        if (now < nextClaimCheckMillis) {
+            return List.of();
+        }
+        nextClaimCheckMillis = now + claimIdle.toMillis() / 2;
+        List<Object> reply = redis.xautoclaim(stream, group, bytes(consumer), claimIdle.toMillis(),
+                bytes("0-0"), XAutoClaimParams.xAutoClaimParams().count(max));
+        List<QueuedJob> jobs = new ArrayList<>();
+        // Reply: [next start id, [[entry id, [field, value, ...]], ...], [deleted ids]]
+        if (reply != null && reply.size() >= 2 && reply.get(1) instanceof List<?> entries) {
+            for (Object item : entries) {
+                if (item instanceof List<?> entry && entry.size() == 2
+                        && entry.get(0) instanceof byte[] id && entry.get(1) instanceof List<?> flat) {
+                    decode(new String(id, StandardCharsets.UTF_8), pairs(flat), jobs);
+                }
+            }
+        }
+        if (!jobs.isEmpty()) {
+            LOG.warning("took over " + jobs.size() + " jobs left unacknowledged for over "
+                    + claimIdle.toMillis() + " ms (their daemon stopped mid-batch?)");
+        }
+        return jobs;
+    }
+
+    private static Map<byte[], byte[]> pairs(List<?> flat) {
+        Map<byte[], byte[]> fields = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            fields.put((byte[]) flat.get(i), (byte[]) flat.get(i + 1));
+        }
+        return fields;
+    }
+
+    private void decode(String entryId, Map<byte[], byte[]> fields, List<QueuedJob> into) {
+        try {
+            into.add(new QueuedJob(entryId, PredictionJob.fromStreamFields(fields)));
+        } catch (MalformedMessageException e) {
+            rejectPoison(entryId, fields, e);
+        }
+    }
+
+    /**
+     * Removes this daemon from the group when it stops, so stopped daemons do not pile up in
+     * XINFO CONSUMERS. Only when it holds no unacknowledged job: deleting a consumer drops its
+     * pending jobs, which must stay claimable instead.
+     */
+    public void leaveGroup() {
+        if (inHand == 0) {
+            redis.xgroupDelConsumer(keys.jobStream(), QueueKeys.DAEMON_GROUP, consumer);
+        }
     }
 
     @Override
@@ -93,6 +175,7 @@ public final class RedisJobSource implements JobSource {
             acknowledge(pipeline, results.keySet().stream().map(QueuedJob::entryId).toList());
             pipeline.sync();
         }
+        inHand -= results.size();
     }
 
     @Override
@@ -102,6 +185,7 @@ public final class RedisJobSource implements JobSource {
             acknowledge(pipeline, jobs.stream().map(QueuedJob::entryId).toList());
             pipeline.sync();
         }
+        inHand -= jobs.size();
     }
 
     /**
