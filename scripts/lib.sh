@@ -138,3 +138,113 @@ stop_redis() {
   wait_gone "$pid" 15 || kill -KILL "$pid" 2>/dev/null || true
   rm -f "$REDIS_PID"
 }
+
+# current_front: ajp or jk, whichever scripts/start last enabled.
+current_front() { if [ -e /etc/apache2/sites-enabled/imageclassifier-jk.conf ]; then echo jk; else echo ajp; fi; }
+
+# --- starting (each stops a running instance first) -----------------------------------------
+
+start_redis() {
+  stop_redis
+  port_busy "$REDIS_PORT" && die "port $REDIS_PORT is taken by another process (a system Redis?)"
+  say "Starting Redis"
+  redis-server "$REDIS_CONF"   # daemonizes once it listens
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [ "$(REDISCLI_AUTH=$(redis_password) redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && return 0
+    sleep 0.1
+  done
+  tail -n 20 "$REDIS_LOG" >&2 || true
+  die "Redis did not answer PING (log: $REDIS_LOG)"
+}
+
+start_daemon() {
+  stop_daemon
+  local cmd pid i
+  if [ -n "${STACK_DAEMON_CMD:-}" ]; then
+    cmd=(bash -c "$STACK_DAEMON_CMD")
+  else
+    [ -f "$DAEMON_JAR" ] || die "$DAEMON_JAR is missing (scripts/setup builds it)"
+    # shellcheck disable=SC2206 # DAEMON_JAVA_OPTS is a list of options
+    cmd=(java ${DAEMON_JAVA_OPTS:-} -jar "$DAEMON_JAR")
+  fi
+  say "Starting the model daemon"
+  # A fresh log per run (the previous one is kept as .1), so "ready" below is this run's.
+  [ -f "$DAEMON_LOG" ] && mv -f "$DAEMON_LOG" "$DAEMON_LOG.1"
+  (cd "$ROOT" && CLASSIFIER_CONFIG=$CONFIG_FILE exec nohup "${cmd[@]}" >>"$DAEMON_LOG" 2>&1 </dev/null) &
+  pid=$!
+  echo "$pid" >"$DAEMON_PID"
+  info "pid $pid, waiting for 'model daemon ready' in $DAEMON_LOG"
+  for ((i = 0; i < ${DAEMON_READY_TIMEOUT:-180} * 2; i++)); do
+    grep -q 'model daemon ready' "$DAEMON_LOG" 2>/dev/null && return 0
+    alive "$pid" || break
+    sleep 0.5
+  done
+  echo "---- last lines of $DAEMON_LOG ----" >&2
+  tail -n 40 "$DAEMON_LOG" >&2 || true
+  echo "----" >&2
+  if alive "$pid"; then
+    stop_daemon >&2
+    die "the model daemon was not ready after ${DAEMON_READY_TIMEOUT:-180} s (stopped it)"
+  fi
+  rm -f "$DAEMON_PID"
+  die "the model daemon exited during startup"
+}
+
+start_tomcat() {
+  stop_tomcat
+  local war=${STACK_WAR:-$ROOT/target/ROOT.war} p
+  [ -f "$war" ] || die "$war is missing (scripts/setup builds it)"
+  for p in 8080 8009 8005; do
+    port_busy "$p" && die "port $p is taken by another process (another Tomcat?)"
+  done
+  say "Starting Tomcat (deploying $(basename "$war") as ROOT)"
+  # Deploy while stopped: a clean ROOT so no files of the previous version linger.
+  rm -rf "$TOMCAT_HOME/webapps/ROOT" "$TOMCAT_HOME/webapps/ROOT.war"
+  cp "$war" "$TOMCAT_HOME/webapps/ROOT.war"
+  "$TOMCAT_HOME/bin/catalina.sh" start >/dev/null
+  if ! wait_http http://127.0.0.1:8080/ "${TOMCAT_READY_TIMEOUT:-120}" "$(pid_of "$TOMCAT_PID")"; then
+    echo "---- last lines of $TOMCAT_HOME/logs/catalina.out ----" >&2
+    tail -n 40 "$TOMCAT_HOME/logs/catalina.out" >&2 || true
+    die "Tomcat does not answer 200 on http://127.0.0.1:8080/"
+  fi
+}
+
+# apache_select_front ajp|jk: enables exactly one front (site + modules), disables the other.
+apache_select_front() {
+  if [ "$1" = jk ]; then
+    a2dissite -q 000-default >/dev/null
+    a2dismod -q proxy_ajp >/dev/null
+    a2enmod -q jk >/dev/null
+    a2ensite -q imageclassifier-jk >/dev/null
+  else
+    # Debian enables jk on install; its mounts and workers must not linger next to mod_proxy_ajp.
+    a2dissite -q imageclassifier-jk >/dev/null
+    a2dismod -q jk >/dev/null
+    a2enmod -q proxy proxy_ajp >/dev/null
+    a2ensite -q 000-default >/dev/null
+  fi
+}
+
+start_apache() {
+  local out pid
+  say "Starting Apache (front: ${FRONT:-ajp})"
+  apache_select_front "${FRONT:-ajp}"
+  if ! out=$(apache2ctl configtest 2>&1); then
+    echo "$out" >&2
+    die "apache2ctl configtest failed"
+  fi
+  # An undefined ${AJP_SECRET} is only a warning, but it means 403 for every request.
+  if grep -q AH00111 <<<"$out"; then echo "$out" >&2; die "Apache config uses an undefined variable"; fi
+  if pid=$(pid_of "$APACHE_PID"); then
+    info "already running (pid $pid): graceful restart"
+    apache2ctl graceful
+  else
+    port_busy 80 && die "port 80 is taken by another process"
+    apache2ctl start
+  fi
+  if ! wait_http http://localhost/ 30; then
+    tail -n 20 "$APACHE_LOG/error.log" >&2 || true
+    die "Apache does not answer 200 on http://localhost/ (front: ${FRONT:-ajp})"
+  fi
+}
