@@ -35,6 +35,16 @@ public final class QueueKeys {
         return queueName + ":results:" + webInstanceId;
     }
 
+    /** The heartbeat hash a live daemon refreshes; it expires when the daemon stops beating. */
+    public String daemonHeartbeat(String consumer) {
+        return queueName + ":daemons:" + consumer;
+    }
+
+    /** Pattern matching the heartbeats of all live daemons. */
+    public String daemonHeartbeatPattern() {
+        return queueName + ":daemons:*";
+    }
+
     /** Pattern matching every key this service creates, for operators and tests. */
     public String allKeysPattern() {
         return queueName + "*";

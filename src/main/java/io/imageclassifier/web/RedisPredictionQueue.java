@@ -5,7 +5,6 @@ import io.imageclassifier.protocol.MalformedMessageException;
 import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
-import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.Settings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +33,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
 
     private static final Logger LOG = Logger.getLogger(RedisPredictionQueue.class.getName());
     /** How long one BLMPOP blocks; bounds how long stopping the listener takes. */
-    private static final Duration LISTEN_BLOCK = Duration.ofSeconds(1);
+    static final Duration LISTEN_BLOCK = Duration.ofSeconds(1);
     /** Results taken per round trip when many are waiting. */
     private static final int RESULTS_PER_READ = 64;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
@@ -53,10 +52,11 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private volatile boolean running = true;
     private final AtomicBoolean queueingFailing = new AtomicBoolean();
 
-    public RedisPredictionQueue(Settings settings) {
+    /** @param redis a client whose blocking commands may wait {@link #LISTEN_BLOCK}; the caller closes it */
+    public RedisPredictionQueue(Settings settings, RedisClient redis) {
         this.settings = settings;
         this.keys = QueueKeys.from(settings);
-        this.redis = RedisClients.create(settings, settings.redisPoolSize(), LISTEN_BLOCK.toMillis());
+        this.redis = redis;
         this.resultList = keys.resultList(UUID.randomUUID().toString());
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreadsNamed("prediction-timeouts"));
         this.timer.setRemoveOnCancelPolicy(true);
@@ -158,7 +158,6 @@ public final class RedisPredictionQueue implements PredictionQueue {
         }
         pending.failAll(new ServiceUnavailableException("the web application is shutting down"));
         timer.shutdownNow();
-        redis.close();
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreadsNamed(String name) {

@@ -1,5 +1,7 @@
 package io.imageclassifier.web;
 
+import io.imageclassifier.protocol.QueueKeys;
+import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.Settings;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
@@ -8,6 +10,7 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.annotation.WebListener;
 import java.util.logging.Logger;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Wires the web app from the shared settings when Tomcat deploys it, and stops the result
@@ -27,12 +30,14 @@ public class ServiceBootstrap implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(ServiceBootstrap.class.getName());
 
     private PredictionQueue queue;
+    private RedisClient redis;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         Settings settings = Settings.load();
         ServletContext context = event.getServletContext();
-        queue = new RedisPredictionQueue(settings);
+        redis = RedisClients.create(settings, settings.redisPoolSize(), RedisPredictionQueue.LISTEN_BLOCK.toMillis());
+        queue = new RedisPredictionQueue(settings, redis);
 
         ImagePreprocessor preprocessor = new ImagePreprocessor(
                 settings.imageWidth(), settings.imageHeight(), settings.imageMaxPixels());
@@ -48,6 +53,8 @@ public class ServiceBootstrap implements ServletContextListener {
         // "" is the context root exactly: GET / and nothing else.
         context.addServlet("welcome", new WelcomeServlet()).addMapping("");
         context.addServlet("error", new ErrorServlet()).addMapping("/error");
+        context.addServlet("health", new HealthServlet(new ReadinessProbe(redis, QueueKeys.from(settings))))
+                .addMapping("/health/*");
         LOG.info("image classifier ready: POST /predict (upload limit " + uploadLimit + " bytes, timeout "
                 + settings.requestTimeout().toMillis() + " ms, model input "
                 + settings.imageWidth() + "x" + settings.imageHeight() + ")");
@@ -57,6 +64,9 @@ public class ServiceBootstrap implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         if (queue != null) {
             queue.close();
+        }
+        if (redis != null) {
+            redis.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.imageclassifier.daemon;
 
 import io.imageclassifier.protocol.Backoff;
+import io.imageclassifier.protocol.DaemonHeartbeat;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,8 +46,11 @@ public final class ModelDaemon {
     private final Labels labels;
     private final JobSource jobs;
     private final BatchCollector collector;
+    private final String consumer;
     private volatile boolean running = true;
+    private Consumer<DaemonHeartbeat> heartbeat = beat -> { };
     private long batches;
+    private long images;
     private long skippedExpired;
 
     ModelDaemon(Settings settings, OnnxClassifier classifier, Labels labels, JobSource jobs, Clock clock) {
@@ -53,6 +58,7 @@ public final class ModelDaemon {
         this.classifier = classifier;
         this.labels = labels;
         this.jobs = jobs;
+        this.consumer = consumerName();
         this.collector = new BatchCollector(jobs, clock, settings.batchSize(), settings.batchMaxDelay(), IDLE_WAIT);
     }
 
@@ -63,9 +69,13 @@ public final class ModelDaemon {
         try (OnnxClassifier classifier = new OnnxClassifier(settings.modelPath(), settings.modelDevice(),
                 settings.modelThreads(), settings.batchSize(), settings.imageWidth(), settings.imageHeight());
              RedisClient redis = RedisClients.create(settings, 2, IDLE_WAIT.toMillis())) {
-            RedisJobSource source = new RedisJobSource(redis, QueueKeys.from(settings), consumerName(),
+            QueueKeys keys = QueueKeys.from(settings);
+            RedisJobSource source = new RedisJobSource(redis, keys, consumerName(),
                     settings.requestTimeout().multipliedBy(2), settings.queueClaimIdle(), Clock.systemUTC());
             ModelDaemon daemon = new ModelDaemon(settings, classifier, labels, source, Clock.systemUTC());
+            HeartbeatPublisher heartbeat = new HeartbeatPublisher(redis, keys.daemonHeartbeat(consumerName()),
+                    Clock.systemUTC());
+            daemon.publishHeartbeatsTo(heartbeat);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("stopping: finishing the batch in flight");
@@ -82,6 +92,7 @@ public final class ModelDaemon {
                     + settings.imageQueue() + "' on " + settings.redisHost() + ":" + settings.redisPort());
             try {
                 daemon.run();
+                heartbeat.remove();
                 source.leaveGroup();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not leave the consumer group cleanly", e);
@@ -93,12 +104,19 @@ public final class ModelDaemon {
         }
     }
 
+    /** Where the serving loop reports that it is alive; the heartbeat publisher in production. */
+    void publishHeartbeatsTo(Consumer<DaemonHeartbeat> sink) {
+        this.heartbeat = sink;
+    }
+
     /** Serves batches until asked to stop; survives Redis outages by reconnecting with backoff. */
     void run() {
         Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
         while (running) {
             try {
                 serveOneBatch();
+                heartbeat.accept(new DaemonHeartbeat(consumer, settings.modelPath().getFileName().toString(),
+                        classifier.device(), settings.batchSize(), batches, images, skippedExpired));
                 backoff.reset();
             } catch (JedisConnectionException e) {
                 LOG.warning("Redis unreachable (" + e.getMessage() + "); retrying");
@@ -143,6 +161,7 @@ public final class ModelDaemon {
         }
         jobs.answer(results);
         batches++;
+        images += work.size();
     }
 
     /** Adds one result per job; every job gets one even when inference fails. */

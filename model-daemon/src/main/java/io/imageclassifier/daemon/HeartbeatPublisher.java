@@ -1,0 +1,45 @@
+package io.imageclassifier.daemon;
+
+import io.imageclassifier.protocol.DaemonHeartbeat;
+import java.time.Clock;
+import java.util.function.Consumer;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Writes the daemon's heartbeat hash at most once per {@link DaemonHeartbeat#INTERVAL}. It is
+ * called from the serving loop itself, so a daemon whose loop hangs stops beating too.
+ */
+final class HeartbeatPublisher implements Consumer<DaemonHeartbeat> {
+
+    private final RedisClient redis;
+    private final String key;
+    private final Clock clock;
+    private long nextBeatMillis;
+
+    HeartbeatPublisher(RedisClient redis, String key, Clock clock) {
+        this.redis = redis;
+        this.key = key;
+        this.clock = clock;
+    }
+
+    @Override
+    public void accept(DaemonHeartbeat beat) {
+        long now = clock.millis();
+        if (now < nextBeatMillis) {
+            return;
+        }
+        AbstractPipeline pipeline = redis.pipelined();
+        try (pipeline) {
+            pipeline.hset(key, beat.toHash());
+            pipeline.pexpire(key, DaemonHeartbeat.TTL.toMillis());
+            pipeline.sync();
+        }
+        nextBeatMillis = now + DaemonHeartbeat.INTERVAL.toMillis();
+    }
+
+    /** Stops counting this daemon at once, rather than when the TTL runs out. */
+    void remove() {
+        redis.del(key);
+    }
+}

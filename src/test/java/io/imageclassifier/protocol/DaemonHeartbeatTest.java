@@ -1,0 +1,34 @@
+package io.imageclassifier.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DaemonHeartbeatTest {
+
+    private final DaemonHeartbeat beat = new DaemonHeartbeat("host-42", "resnet50.onnx", "CUDA 0", 32, 7, 150, 3);
+
+    @Test
+    void survivesTheRoundTripThroughARedisHash() {
+        assertEquals(beat, DaemonHeartbeat.fromHash(beat.toHash()));
+    }
+
+    @Test
+    void hashWithAMissingFieldIsMalformed() {
+        Map<String, String> hash = new HashMap<>(beat.toHash());
+        hash.remove("device");
+
+        assertThrows(MalformedMessageException.class, () -> DaemonHeartbeat.fromHash(hash));
+    }
+
+    @Test
+    void hashWithANonNumericCountIsMalformed() {
+        Map<String, String> hash = new HashMap<>(beat.toHash());
+        hash.put("batches", "many");
+
+        assertThrows(MalformedMessageException.class, () -> DaemonHeartbeat.fromHash(hash));
+    }
+}
