@@ -3,19 +3,14 @@ package io.imageclassifier.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.imageclassifier.protocol.QueueKeys;
-import io.imageclassifier.protocol.RedisClients;
-import io.imageclassifier.protocol.Settings;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,24 +34,24 @@ class ManyInFlightIT {
 
     @Test
     void fiveHundredWaitingRequestsHoldNoThreadsAndAllGetAnswers() throws Exception {
-        Settings settings = Settings.fromEnvironment(Map.of(
-                Settings.CONFIG_FILE_VARIABLE, ServiceClient.REPO.resolve("runtime/classifier.properties").toString()));
-        long daemonPid = Long.parseLong(Files.readString(ServiceClient.REPO.resolve("runtime/run/model-daemon.pid")).trim());
+        long daemonPid = StackControl.daemonPid();
         byte[] photo = smallPng();
         ServiceClient client = new ServiceClient();
         ExecutorService clients = Executors.newFixedThreadPool(IN_FLIGHT);
         List<Future<ServiceClient.Reply>> replies = new ArrayList<>();
 
-        try (RedisClient redis = RedisClients.create(settings, 1, 0)) {
-            signal("STOP", daemonPid);
+        try (RedisClient redis = StackControl.redis()) {
+            StackControl.signal("STOP", daemonPid);
             try {
                 for (int i = 0; i < IN_FLIGHT; i++) {
                     replies.add(clients.submit(() -> client.postMultipart(TOMCAT, "image", photo, "small.png")));
                 }
-                long queued = waitForQueueLength(redis, QueueKeys.from(settings).jobStream(), IN_FLIGHT);
-                assertEquals(IN_FLIGHT, queued, "all requests queued while the daemon was paused");
+                boolean allQueued = StackControl.await(Duration.ofMinutes(1),
+                        () -> redis.xlen(StackControl.KEYS.jobStream()) >= IN_FLIGHT);
+                assertTrue(allQueued, "all requests queued while the daemon was paused; queued: "
+                        + redis.xlen(StackControl.KEYS.jobStream()));
             } finally {
-                signal("CONT", daemonPid);
+                StackControl.signal("CONT", daemonPid);
             }
             for (Future<ServiceClient.Reply> reply : replies) {
                 ServiceClient.Reply answered = reply.get();
@@ -66,25 +61,6 @@ class ManyInFlightIT {
         } finally {
             clients.shutdownNow();
         }
-    }
-
-    /** Polls the queue length until it reaches {@code expected}; gives up after a minute. */
-    private static long waitForQueueLength(RedisClient redis, String stream, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        long length = 0;
-        while (System.nanoTime() < deadline) {
-            length = redis.xlen(stream);
-            if (length >= expected) {
-                return length;
-            }
-            Thread.sleep(100);
-        }
-        return length;
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 
     /** A small PNG keeps decoding cheap, so the 500 answers come well within the request timeout. */

@@ -28,7 +28,7 @@ final class ServiceClient {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    record Reply(int status, String contentType, String body) {
+    record Reply(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
         JsonObject json() {
             return JsonParser.parseString(body).getAsJsonObject();
         }
@@ -64,6 +64,6 @@ final class ServiceClient {
         HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(90)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                response.body());
+                response.body(), response.headers());
     }
 }

@@ -30,6 +30,10 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 public final class ModelDaemon {
 
     static {
+        // Before the first logger exists: keeps shutdown lines from being lost.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", DaemonLogManager.class.getName());
+        }
         // One line per record, greppable: "2026-11-25 20:10:00 INFO * Batch size: (4, 224, 224, 3)".
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
@@ -99,6 +103,7 @@ public final class ModelDaemon {
             } finally {
                 LOG.info("model daemon stopped after " + daemon.batches + " batches ("
                         + daemon.skippedExpired + " expired jobs skipped)");
+                DaemonLogManager.resetAtExit();
                 stopped.countDown();
             }
         }

@@ -1,0 +1,102 @@
+package io.imageclassifier.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.imageclassifier.protocol.QueueKeys;
+import io.imageclassifier.protocol.RedisClients;
+import io.imageclassifier.protocol.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** Reaches behind the HTTP front of the running stack: processes, Redis, the daemon's log. */
+final class StackControl {
+
+    static final Path REPO = ServiceClient.REPO;
+    static final Settings SETTINGS = Settings.fromEnvironment(Map.of(
+            Settings.CONFIG_FILE_VARIABLE, REPO.resolve("runtime/classifier.properties").toString()));
+    static final QueueKeys KEYS = QueueKeys.from(SETTINGS);
+    private static final Pattern BATCH_LINE = Pattern.compile("\\* Batch size: \\((\\d+), 224, 224, 3\\)");
+
+    private StackControl() {
+    }
+
+    static RedisClient redis() {
+        return RedisClients.create(SETTINGS, 2, 0);
+    }
+
+    static long daemonPid() throws IOException {
+        return Long.parseLong(Files.readString(REPO.resolve("runtime/run/model-daemon.pid")).trim());
+    }
+
+    /** Runs {@code kill -SIGNAL pid}. */
+    static void signal(String signal, long pid) throws Exception {
+        run("kill", "-" + signal, Long.toString(pid));
+    }
+
+    /** scripts/restart PART: redis, daemon, tomcat or apache. */
+    static void restart(String part) throws Exception {
+        run(REPO.resolve("scripts/restart").toString(), part);
+    }
+
+    static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        assertEquals(0, process.waitFor(), String.join(" ", command));
+    }
+
+    /** Keys of this service in Redis (the queue's prefix), counted with SCAN. */
+    static int serviceKeyCount(RedisClient redis) {
+        int count = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams match = new ScanParams().match(KEYS.allKeysPattern()).count(1000);
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            count += page.getResult().size();
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return count;
+    }
+
+    /** Waits until the condition holds; false if it still does not after {@code limit}. */
+    static boolean await(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
+    }
+
+    static long logSize(Path log) throws IOException {
+        return Files.exists(log) ? Files.size(log) : 0;
+    }
+
+    /** Batch sizes a daemon logged after {@code offset} bytes of its log. */
+    static List<Integer> batchSizesSince(Path log, long offset) throws IOException {
+        byte[] content = Files.readAllBytes(log);
+        String appended = new String(content, (int) Math.min(offset, content.length),
+                content.length - (int) Math.min(offset, content.length));
+        List<Integer> sizes = new ArrayList<>();
+        Matcher matcher = BATCH_LINE.matcher(appended);
+        while (matcher.find()) {
+            sizes.add(Integer.parseInt(matcher.group(1)));
+        }
+        return sizes;
+    }
+
+    static int sum(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).sum();
+    }
+}
