@@ -1,0 +1,133 @@
+package io.imageclassifier.bench;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Everything one run measured; written as results.json (NaN, a figure not measured, as null). */
+public final class BenchResults {
+
+    /** Batch sizes the daemon logged during a measurement. */
+    public record Batches(long batches, long images, double meanBatch, double meanInferenceMs,
+                          Map<Integer, Long> histogram, Map<Integer, Double> meanInferenceMsBySize,
+                          boolean daemonLogRestarted) {
+
+        public static Batches of(BatchLog.BatchStats stats) {
+            Map<Integer, Double> bySize = new TreeMap<>();
+            stats.histogram().keySet().forEach(n -> bySize.put(n, stats.meanInferenceMs(n)));
+            double meanInference = stats.timedBatches() == 0 ? Double.NaN
+                    : (double) stats.inferenceMs() / stats.timedBatches();
+            return new Batches(stats.batches(), stats.images(), stats.meanBatch(), meanInference,
+                    new TreeMap<>(stats.histogram()), bySize, stats.logRestarted());
+        }
+    }
+
+    /**
+     * One load measurement.
+     *
+     * @param clients closed-loop clients (1 for one at a time), 0 for an open loop
+     * @param offeredPerSecond the open loop's schedule, NaN for a closed loop
+     * @param seconds the measurement window (closed loop) or the wall time until the last answer
+     * @param requests requests counted (closed loop: started inside the window)
+     * @param throughputPerSecond successful answers per second
+     * @param latencyMs latencies of the successful requests
+     * @param daemonBusyPercent the daemon's logged inference time as % of the window
+     * @param percentOfCeiling throughput as % of the best ceiling images/s
+     * @param cpuMsPerRequest CPU ms per request of each part (daemon, tomcat, apache, redis, client)
+     *                        and their total, from /proc
+     */
+    public record Load(String name, int clients, double offeredPerSecond, double seconds, int requests, int ok,
+                       int failed, Map<String, Integer> failures, double throughputPerSecond,
+                       Stats.Summary latencyMs, Batches batches, double daemonBusyPercent,
+                       double percentOfCeiling, Map<String, Double> cpuMsPerRequest) {
+    }
+
+    public record Ceiling(String device, int threads, String model, List<CeilingBench.Row> rows,
+                          int bestBatch, double bestImagesPerSecond, double batch1Ms) {
+    }
+
+    /** @param overheadMs p50 minus the ceiling's batch-1 ms */
+    public record Light(Load load, double overheadMs, double daemonInferenceMs, double overheadOverDaemonMs) {
+    }
+
+    public record Stress(int count, double intervalSeconds, Load load, int maxInFlight) {
+    }
+
+    /** Memory of the stack at one moment of the soak. */
+    public record MemorySample(double atSeconds, double daemonRssMb, double tomcatHeapUsedMb,
+                               double tomcatHeapAfterGcMb) {
+    }
+
+    public record Soak(double minutes, double ratePerSecond, double warmupSeconds, Load load,
+                       MemorySample start, MemorySample end, List<MemorySample> samples,
+                       double daemonRssGrowthPercent, double tomcatHeapGrowthPercent,
+                       double tomcatHeapAfterGcGrowthPercent) {
+    }
+
+    public record Summary(double ceilingBestImagesPerSecond, int ceilingBestBatch, double ceilingBatch1Ms,
+                          double lightP50Ms, double lightP99Ms, double lightOverheadMs,
+                          double saturationThroughputPerSecond, int saturationClients,
+                          double saturationPercentOfCeiling, int stressOk, int stressFailed, double stressP50Ms,
+                          double stressP99Ms, double stressMaxMs) {
+    }
+
+    public String startedAt;
+    public String finishedAt;
+    public double totalSeconds;
+    public Map<String, Object> environment = new LinkedHashMap<>();
+    public Map<String, Object> options = new LinkedHashMap<>();
+    public Map<String, Double> phaseSeconds = new LinkedHashMap<>();
+    public Ceiling ceiling;
+    public Light light;
+    public List<Load> sweep = new ArrayList<>();
+    public Stress stress;
+    public Soak soak;
+    public Summary summary;
+    public List<String> errors = new ArrayList<>();
+    public List<String> notes = new ArrayList<>();
+    public List<String> files = new ArrayList<>();
+
+    /** Writes NaN and infinities as null: JSON has no such numbers. */
+    static final class FiniteDoubles extends TypeAdapter<Double> {
+        @Override
+        public void write(JsonWriter out, Double value) throws IOException {
+            if (value == null || !Double.isFinite(value)) {
+                out.nullValue();
+            } else {
+                out.value(value);
+            }
+        }
+
+        @Override
+        public Double read(JsonReader in) throws IOException {
+            if (in.peek() == JsonToken.NULL) {
+                in.nextNull();
+                return Double.NaN;
+            }
+            return in.nextDouble();
+        }
+    }
+
+    public static Gson gson() {
+        FiniteDoubles doubles = new FiniteDoubles();
+        return new GsonBuilder()
+                .setPrettyPrinting()
+                .serializeNulls()
+                .registerTypeAdapter(Double.class, doubles)
+                .registerTypeAdapter(double.class, doubles)
+                .create();
+    }
+
+    public String toJson() {
+        return gson().toJson(this);
+    }
+}
