@@ -21,6 +21,10 @@ REDIS_PORT=6379
 REDIS_PID=$RUN_DIR/redis.pid
 REDIS_LOG=$LOG_DIR/redis.log
 DAEMON_JAR=$ROOT/model-daemon/target/model-daemon.jar
+# The daemon runs from a copy: Maven rewrites the built jar in place, and a JVM whose jar changes
+# under it fails at its next class load.
+DAEMON_RUN_DIR=$RUNTIME/daemon
+DAEMON_RUN_JAR=$DAEMON_RUN_DIR/model-daemon.jar
 DAEMON_PID=$RUN_DIR/model-daemon.pid
 DAEMON_LOG=$LOG_DIR/model-daemon.log
 TOMCAT_PID=$RUN_DIR/tomcat.pid
@@ -116,7 +120,7 @@ stop_tomcat() {
 
 stop_daemon() {
   local pid
-  for pid in $({ pid_of "$DAEMON_PID"; pids_running "-jar $DAEMON_JAR "; } | sort -u); do
+  for pid in $({ pid_of "$DAEMON_PID"; pids_running "-jar $DAEMON_RUN_JAR "; } | sort -u); do
     say "Stopping model daemon (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || continue
     if ! wait_gone "$pid" "${DAEMON_STOP_TIMEOUT:-30}"; then
@@ -165,8 +169,10 @@ start_daemon() {
     cmd=(bash -c "$STACK_DAEMON_CMD")
   else
     [ -f "$DAEMON_JAR" ] || die "$DAEMON_JAR is missing (scripts/setup builds it)"
+    rm -rf "$DAEMON_RUN_DIR" && mkdir -p "$DAEMON_RUN_DIR"
+    cp "$DAEMON_JAR" "$DAEMON_RUN_JAR" && cp -r "$(dirname "$DAEMON_JAR")/lib" "$DAEMON_RUN_DIR/lib"
     # shellcheck disable=SC2206 # DAEMON_JAVA_OPTS is a list of options
-    cmd=(java ${DAEMON_JAVA_OPTS:-} -jar "$DAEMON_JAR")
+    cmd=(java ${DAEMON_JAVA_OPTS:-} -jar "$DAEMON_RUN_JAR")
   fi
   say "Starting the model daemon"
   # A fresh log per run (the previous one is kept as .1), so "ready" below is this run's.
