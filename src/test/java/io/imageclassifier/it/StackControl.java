@@ -2,6 +2,7 @@ package io.imageclassifier.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.imageclassifier.protocol.BatchLogLine;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.Settings;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -26,7 +26,6 @@ final class StackControl {
     static final Settings SETTINGS = Settings.fromEnvironment(Map.of(
             Settings.CONFIG_FILE_VARIABLE, REPO.resolve("runtime/classifier.properties").toString()));
     static final QueueKeys KEYS = QueueKeys.from(SETTINGS);
-    private static final Pattern BATCH_LINE = Pattern.compile("\\* Batch size: \\((\\d+), 224, 224, 3\\)");
 
     private StackControl() {
     }
@@ -89,7 +88,7 @@ final class StackControl {
         String appended = new String(content, (int) Math.min(offset, content.length),
                 content.length - (int) Math.min(offset, content.length));
         List<Integer> sizes = new ArrayList<>();
-        Matcher matcher = BATCH_LINE.matcher(appended);
+        Matcher matcher = BatchLogLine.PATTERN.matcher(appended);
         while (matcher.find()) {
             sizes.add(Integer.parseInt(matcher.group(1)));
         }

@@ -1,5 +1,7 @@
 package io.imageclassifier.bench;
 
+import io.imageclassifier.protocol.BatchLogLine;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class BatchLog {
 
-    /** The inference time is optional, so older log lines still count as batches. */
-    static final Pattern BATCH_LINE = Pattern.compile(
-            "Batch size: \\((\\d+)\\s*,[^)\\n]*\\)(?:\\s*inference\\s+(\\d+)\\s*ms)?");
+    static final Pattern BATCH_LINE = BatchLogLine.PATTERN;
 
     private BatchLog() {
     }

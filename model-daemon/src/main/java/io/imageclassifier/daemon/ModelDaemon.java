@@ -1,6 +1,7 @@
 package io.imageclassifier.daemon;
 
 import io.imageclassifier.protocol.Backoff;
+import io.imageclassifier.protocol.BatchLogLine;
 import io.imageclassifier.protocol.DaemonHeartbeat;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
@@ -158,8 +159,8 @@ public final class ModelDaemon {
         if (!work.isEmpty()) {
             long started = System.nanoTime();
             classify(work, results);
-            LOG.info("* Batch size: (" + work.size() + ", " + settings.imageHeight() + ", " + settings.imageWidth()
-                    + ", 3) inference " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            LOG.info(BatchLogLine.format(work.size(), settings.imageHeight(), settings.imageWidth(),
+                    (System.nanoTime() - started) / 1_000_000));
         }
         if (results.isEmpty()) {
             return;
