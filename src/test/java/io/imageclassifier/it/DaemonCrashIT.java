@@ -36,7 +36,8 @@ class DaemonCrashIT {
             int timedOut = statuses.getOrDefault(504, 0);
             System.out.printf("daemon kill -9: sent %d, succeeded %d, timed out %d, lost %d (statuses %s)%n",
                     load.sent(), succeeded, timedOut, load.sent() - succeeded - timedOut, statuses);
-            assertTrue(Set.of(200, 504).containsAll(statuses.keySet()), "only 200 or 504: " + statuses);
+            assertTrue(Set.of(200, 504).containsAll(statuses.keySet()),
+                    "only 200 or 504: " + statuses + " " + load.clientErrors());
             assertEquals(REQUESTS, succeeded + timedOut, "no request lost: " + statuses);
             assertTrue(succeeded > 0, "the restarted daemon served requests: " + statuses);
 

@@ -14,6 +14,7 @@ final class LoadGenerator implements AutoCloseable {
 
     private final ExecutorService clients;
     private final List<Future<ServiceClient.Reply>> replies = new ArrayList<>();
+    private final List<String> clientErrors = new ArrayList<>();
 
     LoadGenerator(int concurrency) {
         clients = Executors.newFixedThreadPool(concurrency);
@@ -31,7 +32,8 @@ final class LoadGenerator implements AutoCloseable {
 
     /**
      * Waits for every reply (each bounded by the client's own timeout) and counts them by HTTP
-     * status; a request that got no HTTP answer at all counts under status 0.
+     * status; a request that got no HTTP answer at all counts under status 0, and what went
+     * wrong with it is kept in {@link #clientErrors()}.
      */
     Map<Integer, Integer> statusCounts() throws InterruptedException {
         Map<Integer, Integer> counts = new TreeMap<>();
@@ -41,10 +43,17 @@ final class LoadGenerator implements AutoCloseable {
                 status = reply.get().status();
             } catch (java.util.concurrent.ExecutionException e) {
                 status = 0;
+                clientErrors.add(String.valueOf(e.getCause()));
+                System.out.println("no HTTP answer: " + e.getCause());
             }
             counts.merge(status, 1, Integer::sum);
         }
         return counts;
+    }
+
+    /** Why the requests counted under status 0 got no HTTP answer. */
+    List<String> clientErrors() {
+        return List.copyOf(clientErrors);
     }
 
     int sent() {
