@@ -9,7 +9,16 @@ import org.junit.jupiter.api.Test;
 
 class DaemonHeartbeatTest {
 
-    private final DaemonHeartbeat beat = new DaemonHeartbeat("host-42", "resnet50.onnx", "CUDA 0", 32, 7, 150, 3);
+    private final DaemonHeartbeat beat = new DaemonHeartbeat("host-42", "resnet50.onnx", "CUDA 0", 32, 7, 150, 3,
+            histogram(DaemonHeartbeat.newBatchSizeHistogram(), 1, 4, 32),
+            histogram(DaemonHeartbeat.newInferenceSecondsHistogram(), 0.021, 0.3));
+
+    private static HistogramCounts histogram(HistogramCounts empty, double... observations) {
+        for (double value : observations) {
+            empty.observe(value);
+        }
+        return empty;
+    }
 
     @Test
     void survivesTheRoundTripThroughARedisHash() {
@@ -20,6 +29,14 @@ class DaemonHeartbeatTest {
     void hashWithAMissingFieldIsMalformed() {
         Map<String, String> hash = new HashMap<>(beat.toHash());
         hash.remove("device");
+
+        assertThrows(MalformedMessageException.class, () -> DaemonHeartbeat.fromHash(hash));
+    }
+
+    @Test
+    void hashWithAHistogramOfOtherBucketsIsMalformed() {
+        Map<String, String> hash = new HashMap<>(beat.toHash());
+        hash.put("batch_sizes", "1,2|3.0");
 
         assertThrows(MalformedMessageException.class, () -> DaemonHeartbeat.fromHash(hash));
     }

@@ -3,6 +3,7 @@ package io.imageclassifier.daemon;
 import static io.imageclassifier.daemon.Jobs.ids;
 import static io.imageclassifier.daemon.Jobs.job;
 import static io.imageclassifier.daemon.Jobs.jobs;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import ai.onnxruntime.OrtException;
+import io.imageclassifier.protocol.DaemonHeartbeat;
 import io.imageclassifier.protocol.Prediction;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.Settings;
@@ -83,6 +85,26 @@ class ModelDaemonTest {
 
         assertEquals(List.of(4, 2), classified.stream().map(List::size).toList());
         assertEquals(6, source.answered().size());
+    }
+
+    @Test
+    void heartbeatCountsBatchesImagesAndSkippedJobsWithABatchSizeHistogram() throws Exception {
+        source.queue(jobs("j", 6, LATER));
+        source.queue(List.of(job("gave-up", START - 1, 1)));
+        ModelDaemon daemon = daemon();
+
+        daemon.serveOneBatch();
+        daemon.serveOneBatch();
+        DaemonHeartbeat beat = daemon.heartbeat();
+
+        assertEquals(2, beat.batches());
+        assertEquals(6, beat.images());
+        assertEquals(1, beat.skippedExpired());
+        assertEquals(4, beat.batchSize());
+        // Batches of 4 and 2 images: one in the bucket le=2, one in le=4.
+        assertArrayEquals(new long[] {0, 1, 1, 0, 0, 0, 0, 0, 0}, beat.batchSizes().bucketCounts());
+        assertEquals(6.0, beat.batchSizes().sum());
+        assertEquals(2, beat.inferenceSeconds().count());
     }
 
     @Test
