@@ -3,12 +3,14 @@ package io.imageclassifier.daemon;
 import io.imageclassifier.protocol.Backoff;
 import io.imageclassifier.protocol.BatchLogLine;
 import io.imageclassifier.protocol.DaemonHeartbeat;
+import io.imageclassifier.protocol.HistogramCounts;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.Settings;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The model daemon: loads ResNet50 once, then drains the job stream in batches, one ONNX Runtime
@@ -57,6 +60,8 @@ public final class ModelDaemon {
     private long batches;
     private long images;
     private long skippedExpired;
+    private final HistogramCounts batchSizes = DaemonHeartbeat.newBatchSizeHistogram();
+    private final HistogramCounts inferenceSeconds = DaemonHeartbeat.newInferenceSecondsHistogram();
 
     ModelDaemon(Settings settings, OnnxClassifier classifier, Labels labels, JobSource jobs, Clock clock) {
         this.settings = settings;
@@ -68,7 +73,27 @@ public final class ModelDaemon {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings = Settings.load();
+        try {
+            serve(Settings.load());
+        } catch (NoSuchFileException e) {
+            startupFailed("file not found: " + e.getFile() + " (scripts/setup exports the model and its labels)");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Bad settings, a missing or wrong model file: the message says which.
+            startupFailed(e.getMessage());
+        } catch (JedisException e) {
+            // A wrong password or the like: waiting would not help.
+            startupFailed("Redis refused the daemon: " + e.getMessage());
+        }
+    }
+
+    /** One line where the operator looks, not a stack trace, and a non-zero exit for the supervisor. */
+    private static void startupFailed(String reason) {
+        LOG.severe("model daemon cannot start: " + reason);
+        DaemonLogManager.resetAtExit();
+        System.exit(1);
+    }
+
+    private static void serve(Settings settings) throws Exception {
         LOG.info("loading model " + settings.modelPath().toAbsolutePath() + " on " + settings.modelDevice());
         Labels labels = Labels.load(settings.labelsPath());
         try (OnnxClassifier classifier = new OnnxClassifier(settings.modelPath(), settings.modelDevice(),
@@ -81,6 +106,8 @@ public final class ModelDaemon {
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(redis, keys.daemonHeartbeat(consumerName()),
                     Clock.systemUTC());
             daemon.publishHeartbeatsTo(heartbeat);
+            // Nothing is in flight before the group is joined: until then SIGTERM simply exits.
+            joinGroupWhenRedisAnswers(source, settings);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("stopping: finishing the batch in flight");
@@ -91,7 +118,6 @@ public final class ModelDaemon {
                     Thread.currentThread().interrupt();
                 }
             }, "shutdown"));
-            joinGroupWhenRedisAnswers(source, settings);
             LOG.info("model daemon ready: " + classifier.device() + ", batch size " + settings.batchSize()
                     + ", max batch delay " + settings.batchMaxDelay().toMillis() + " ms, queue '"
                     + settings.imageQueue() + "' on " + settings.redisHost() + ":" + settings.redisPort());
@@ -121,8 +147,7 @@ public final class ModelDaemon {
         while (running) {
             try {
                 serveOneBatch();
-                heartbeat.accept(new DaemonHeartbeat(consumer, settings.modelPath().getFileName().toString(),
-                        classifier.device(), settings.batchSize(), batches, images, skippedExpired));
+                heartbeat.accept(heartbeat());
                 backoff.reset();
             } catch (JedisConnectionException e) {
                 LOG.warning("Redis unreachable (" + e.getMessage() + "); retrying");
@@ -134,6 +159,12 @@ public final class ModelDaemon {
                 LOG.log(Level.SEVERE, "batch failed", e);
             }
         }
+    }
+
+    /** What this daemon is and has done so far, as its heartbeat publishes it. */
+    DaemonHeartbeat heartbeat() {
+        return new DaemonHeartbeat(consumer, settings.modelPath().getFileName().toString(), classifier.device(),
+                settings.batchSize(), batches, images, skippedExpired, batchSizes.copy(), inferenceSeconds.copy());
     }
 
     /** Takes one batch (possibly empty), classifies it, answers it. */
@@ -159,8 +190,11 @@ public final class ModelDaemon {
         if (!work.isEmpty()) {
             long started = System.nanoTime();
             classify(work, results);
+            long elapsedNanos = System.nanoTime() - started;
             LOG.info(BatchLogLine.format(work.size(), settings.imageHeight(), settings.imageWidth(),
-                    (System.nanoTime() - started) / 1_000_000));
+                    elapsedNanos / 1_000_000));
+            batchSizes.observe(work.size());
+            inferenceSeconds.observe(elapsedNanos / 1e9);
         }
         if (results.isEmpty()) {
             return;
