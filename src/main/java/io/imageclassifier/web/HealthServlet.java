@@ -1,6 +1,7 @@
 package io.imageclassifier.web;
 
 import com.google.gson.Gson;
+import io.imageclassifier.protocol.DaemonHeartbeat;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,6 +22,19 @@ public class HealthServlet extends HttpServlet {
         this.readiness = readiness;
     }
 
+    /** Who the daemon is and what it has done; its histograms are for /metrics. */
+    private static Map<String, Object> summary(DaemonHeartbeat daemon) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("daemon", daemon.daemon());
+        summary.put("model", daemon.model());
+        summary.put("device", daemon.device());
+        summary.put("batch_size", daemon.batchSize());
+        summary.put("batches", daemon.batches());
+        summary.put("images", daemon.images());
+        summary.put("skipped_expired", daemon.skippedExpired());
+        return summary;
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -30,7 +44,7 @@ public class HealthServlet extends HttpServlet {
             status = now.ready() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE;
             body.put("status", now.ready() ? "ready" : "not ready");
             body.put("redis", now.redisError() == null ? "ok" : now.redisError());
-            body.put("daemons", now.daemons());
+            body.put("daemons", now.daemons().stream().map(HealthServlet::summary).toList());
             if (now.redisError() == null && now.daemons().isEmpty()) {
                 body.put("error", "no model daemon is running (no fresh heartbeat); see the model daemon's log");
             }
@@ -41,6 +55,7 @@ public class HealthServlet extends HttpServlet {
             return;
         }
         response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(GSON.toJson(body));

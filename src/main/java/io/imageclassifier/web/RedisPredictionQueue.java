@@ -51,6 +51,8 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private final Thread listener;
     private volatile boolean running = true;
     private final AtomicBoolean queueingFailing = new AtomicBoolean();
+    /** Set by a request that timed out, cleared by the next result: one log line per silence. */
+    private final AtomicBoolean daemonsSilent = new AtomicBoolean();
 
     /** @param redis a client whose blocking commands may wait {@link #LISTEN_BLOCK}; the caller closes it */
     public RedisPredictionQueue(Settings settings, RedisClient redis) {
@@ -84,6 +86,12 @@ public final class RedisPredictionQueue implements PredictionQueue {
         }
         // Wait before queueing, so even an instant answer finds its request.
         CompletableFuture<PredictionResult> result = pending.register(jobId, timeout);
+        result.whenComplete((value, error) -> {
+            if (error instanceof GatewayTimeoutException && daemonsSilent.compareAndSet(false, true)) {
+                LOG.warning("no model daemon answered within " + timeout.toMillis() + " ms: requests time out"
+                        + " with 504; check that a model daemon runs (scripts/status) and read its log");
+            }
+        });
         try {
             redis.xadd(bytes(keys.jobStream()), XAddParams.xAddParams(), job.toStreamFields());
         } catch (JedisException e) {
@@ -140,6 +148,9 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private void deliver(String message) {
         try {
             PredictionResult result = PredictionResult.fromJson(message);
+            if (daemonsSilent.compareAndSet(true, false)) {
+                LOG.info("a model daemon answers again");
+            }
             if (!pending.complete(result)) {
                 LOG.fine("result for job " + result.jobId() + " arrived after its request gave up");
             }

@@ -3,12 +3,16 @@ package io.imageclassifier.web;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.Settings;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.annotation.WebListener;
+import java.util.EnumSet;
 import java.util.logging.Logger;
 import redis.clients.jedis.RedisClient;
 
@@ -53,8 +57,13 @@ public class ServiceBootstrap implements ServletContextListener {
         // "" is the context root exactly: GET / and nothing else.
         context.addServlet("welcome", new WelcomeServlet()).addMapping("");
         context.addServlet("error", new ErrorServlet()).addMapping("/error");
-        context.addServlet("health", new HealthServlet(new ReadinessProbe(redis, QueueKeys.from(settings))))
-                .addMapping("/health/*");
+        ServiceState state = new ServiceState(redis, QueueKeys.from(settings));
+        context.addServlet("health", new HealthServlet(new ReadinessProbe(state))).addMapping("/health/*");
+        ServiceMetrics metrics = new ServiceMetrics(state, settings.queueMaxLength());
+        context.addServlet("metrics", new PrometheusMetricsServlet(metrics.registry())).addMapping("/metrics");
+        FilterRegistration.Dynamic tracking = context.addFilter("request-tracking", new RequestTrackingFilter(metrics));
+        tracking.setAsyncSupported(true);
+        tracking.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         LOG.info("image classifier ready: POST /predict (upload limit " + uploadLimit + " bytes, timeout "
                 + settings.requestTimeout().toMillis() + " ms, model input "
                 + settings.imageWidth() + "x" + settings.imageHeight() + ")");
