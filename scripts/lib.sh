@@ -221,13 +221,13 @@ apache_select_front() {
   if [ "$1" = jk ]; then
     a2dissite -q 000-default >/dev/null
     a2dismod -q proxy_ajp >/dev/null
-    a2enmod -q jk >/dev/null
+    a2enmod -q jk headers unique_id >/dev/null
     a2ensite -q imageclassifier-jk >/dev/null
   else
     # Debian enables jk on install; its mounts and workers must not linger next to mod_proxy_ajp.
     a2dissite -q imageclassifier-jk >/dev/null
     a2dismod -q jk >/dev/null
-    a2enmod -q proxy proxy_ajp >/dev/null
+    a2enmod -q proxy proxy_ajp headers unique_id >/dev/null
     a2ensite -q 000-default >/dev/null
   fi
 }
