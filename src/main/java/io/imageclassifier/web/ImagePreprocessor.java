@@ -15,6 +15,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns an uploaded file into the model's input: the whole image (no crop) as 8-bit RGB at the
@@ -56,7 +57,10 @@ public final class ImagePreprocessor {
     }
 
     private BufferedImage decode(byte[] upload) {
-        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(upload))) {
+        // The upload is in memory already. ImageIO.createImageInputStream would copy it into a
+        // temp file per request, which ImageIO also closes from a JVM shutdown hook: a Tomcat
+        // stopping under load would then fail the decodes in progress with "closed".
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(upload))) {
             ImageReader reader = acceptedReader(input);
             try {
                 reader.setInput(input, true, true);
