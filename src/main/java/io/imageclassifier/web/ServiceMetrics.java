@@ -10,6 +10,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * requests, measured here, plus the queue and daemon figures read from Redis at scrape time.
  *
  * <p>Its own registry rather than the library's global one, so a redeployed web app starts clean.
+ * Without exemplars: their sampler starts a library-wide thread that nothing stops when the web
+ * app is undeployed (Tomcat reports it as a leak), and we have no traces to link them to.
  */
 final class ServiceMetrics {
 
@@ -22,6 +24,7 @@ final class ServiceMetrics {
             .name("imageclassifier_requests")
             .help("POST /predict requests answered, by HTTP status.")
             .labelNames("status")
+            .withoutExemplars()
             .register(registry);
     private final Histogram latency = Histogram.builder()
             .name("imageclassifier_request_duration_seconds")
@@ -29,6 +32,7 @@ final class ServiceMetrics {
             .unit(Unit.SECONDS)
             .classicOnly()
             .classicUpperBounds(LATENCY_BOUNDS_SECONDS)
+            .withoutExemplars()
             .register(registry);
 
     ServiceMetrics(ServiceState state, long queueLimit) {

@@ -85,6 +85,15 @@ class ServiceMetricsTest {
     }
 
     @Test
+    void startsNoThreadThatWouldOutliveTheWebApp() throws IOException {
+        metrics.recordPrediction(200, 40_000_000L);
+        scrape();
+
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("prometheus")),
+                "a metrics library thread is running");
+    }
+
+    @Test
     void saysRedisIsDownInsteadOfFailingTheScrape() throws IOException {
         state.redisDown = true;
 
