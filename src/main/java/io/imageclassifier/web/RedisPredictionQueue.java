@@ -39,6 +39,8 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     /** A full queue drains at the model's pace; a few seconds is a fair hint for clients. */
     private static final int QUEUE_FULL_RETRY_AFTER_SECONDS = 5;
+    /** How long stopping the web app waits for requests in flight; well under a stop timeout. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
     /** Reconnecting is quick once Redis is back. */
     private static final int REDIS_DOWN_RETRY_AFTER_SECONDS = 1;
 
@@ -159,8 +161,24 @@ public final class RedisPredictionQueue implements PredictionQueue {
         }
     }
 
+    /**
+     * Lets the requests in flight get their answers (up to {@link #DRAIN_LIMIT}) before the
+     * listener stops, so stopping one of several Tomcats under load loses no request. Tomcat has
+     * paused its connectors by the time it undeploys the web app, so no new requests arrive.
+     */
     @Override
     public void close() {
+        long drainUntil = System.nanoTime() + DRAIN_LIMIT.toNanos();
+        try {
+            while (pending.size() > 0 && System.nanoTime() < drainUntil) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (pending.size() > 0) {
+            LOG.warning("stopping with " + pending.size() + " requests still waiting for the model; they get 503");
+        }
         running = false;
         try {
             listener.join(LISTEN_BLOCK.toMillis() * 3);
