@@ -21,17 +21,38 @@ REDIS_PORT=6379
 REDIS_PID=$RUN_DIR/redis.pid
 REDIS_LOG=$LOG_DIR/redis.log
 DAEMON_JAR=$ROOT/model-daemon/target/model-daemon.jar
-# The daemon runs from a copy: Maven rewrites the built jar in place, and a JVM whose jar changes
-# under it fails at its next class load.
-DAEMON_RUN_DIR=$RUNTIME/daemon
-DAEMON_RUN_JAR=$DAEMON_RUN_DIR/model-daemon.jar
-DAEMON_PID=$RUN_DIR/model-daemon.pid
 DAEMON_LOG=$LOG_DIR/model-daemon.log
 TOMCAT_PID=$RUN_DIR/tomcat.pid
+# What scripts/start last started (--devices, --tomcats), so restart and status know it.
+LAYOUT_FILE=$RUN_DIR/layout
 APACHE_PID=/var/run/apache2/apache2.pid
 APACHE_LOG=/var/log/apache2
 # Rendered mod_jk workers file: it holds the AJP secret, so it lives outside git (mode 600).
 JK_WORKERS=/etc/libapache2-mod-jk/imageclassifier-workers.properties
+
+# --- instances: daemon N (one per device) and Tomcat N (N = 1, 2, ...) -----------------------
+# Instance 1 keeps the plain names (model-daemon.log, runtime/tomcat); instance N adds "-N".
+suffix() { [ "$1" = 1 ] || echo "-$1"; }
+daemon_pidfile() { echo "$RUN_DIR/model-daemon$(suffix "$1").pid"; }
+daemon_log() { echo "$LOG_DIR/model-daemon$(suffix "$1").log"; }
+# Each daemon runs from its own copy of the jar: Maven rewrites the built jar in place, and a
+# JVM whose jar changes under it fails at its next class load.
+daemon_run_jar() { echo "$RUNTIME/daemon$(suffix "$1")/model-daemon.jar"; }
+# Tomcat N shares the binaries in runtime/tomcat (CATALINA_HOME) and has its own CATALINA_BASE.
+tomcat_base() { if [ "$1" = 1 ]; then echo "$TOMCAT_HOME"; else echo "$RUNTIME/tomcat-$1"; fi; }
+tomcat_pidfile() { echo "$RUN_DIR/tomcat$(suffix "$1").pid"; }
+# Ports of Tomcat N: HTTP 8080, 8081, ...; AJP 8009, 8010, ...; shutdown 8005, 8006, ...
+tomcat_http_port() { echo $((8079 + $1)); }
+tomcat_ajp_port() { echo $((8008 + $1)); }
+tomcat_shutdown_port() { echo $((8004 + $1)); }
+MAX_TOMCATS=2
+
+# layout_get KEY DEFAULT: a value scripts/start saved (devices, tomcats).
+layout_get() {
+  local v
+  v=$(sed -n "s/^$1=//p" "$LAYOUT_FILE" 2>/dev/null | tail -n 1)
+  echo "${v:-$2}"
+}
 
 say()  { echo "==> $*"; }
 info() { echo "    $*"; }
@@ -107,21 +128,45 @@ stop_apache() {
 }
 
 stop_tomcat() {
-  local pid
-  for pid in $({ pid_of "$TOMCAT_PID"; pids_running "-Dcatalina.base=$TOMCAT_HOME "; } | sort -u); do
-    say "Stopping Tomcat (pid $pid)"
-    # The shutdown port asks Tomcat to stop cleanly; after 30 s it gets SIGKILL.
-    mkdir -p "$RUN_DIR" && echo "$pid" >"$TOMCAT_PID"   # catalina.sh -force kills by pid file
-    "$TOMCAT_HOME/bin/catalina.sh" stop 30 -force >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+  local n
+  for n in $(seq "$MAX_TOMCATS" -1 1); do stop_tomcat_instance "$n"; done
+}
+
+# stop_tomcat_instance N: the shutdown port asks Tomcat to stop cleanly (in-flight requests get
+# their answers first); after 30 s it gets SIGKILL.
+stop_tomcat_instance() {
+  local n=$1 base pidfile pid
+  base=$(tomcat_base "$n"); pidfile=$(tomcat_pidfile "$n")
+  for pid in $({ pid_of "$pidfile"; pids_running "-Dcatalina.base=$base "; } | sort -u); do
+    say "Stopping Tomcat $n (pid $pid)"
+    mkdir -p "$RUN_DIR" && echo "$pid" >"$pidfile"   # catalina.sh -force kills by pid file
+    CATALINA_BASE=$base CATALINA_PID=$pidfile "$TOMCAT_HOME/bin/catalina.sh" stop 30 -force >/dev/null 2>&1 ||
+      kill -TERM "$pid" 2>/dev/null || true
     wait_gone "$pid" 30 || kill -KILL "$pid" 2>/dev/null || true
   done
-  rm -f "$TOMCAT_PID"
+  rm -f "$pidfile"
 }
 
 stop_daemon() {
-  local pid
-  for pid in $({ pid_of "$DAEMON_PID"; pids_running "-jar $DAEMON_RUN_JAR "; } | sort -u); do
-    say "Stopping model daemon (pid $pid)"
+  local n
+  for n in $(daemon_instances); do stop_daemon_instance "$n"; done
+}
+
+# daemon_instances: the numbers of the daemons that have a pid file or a run directory.
+daemon_instances() {
+  local f n
+  for f in "$RUN_DIR"/model-daemon*.pid "$RUNTIME"/daemon "$RUNTIME"/daemon-*; do
+    [ -e "$f" ] || continue
+    n=${f##*/}; n=${n#model-daemon}; n=${n#daemon}; n=${n%.pid}; n=${n#-}
+    echo "${n:-1}"
+  done | sort -un
+}
+
+stop_daemon_instance() {
+  local n=$1 pidfile pid
+  pidfile=$(daemon_pidfile "$n")
+  for pid in $({ pid_of "$pidfile"; pids_running "-jar $(daemon_run_jar "$n") "; } | sort -u); do
+    say "Stopping model daemon $n (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || continue
     if ! wait_gone "$pid" "${DAEMON_STOP_TIMEOUT:-30}"; then
       info "still running after ${DAEMON_STOP_TIMEOUT:-30} s: SIGKILL"
@@ -129,7 +174,7 @@ stop_daemon() {
       wait_gone "$pid" 5 || true
     fi
   done
-  rm -f "$DAEMON_PID"
+  rm -f "$pidfile"
 }
 
 stop_redis() {
@@ -144,7 +189,23 @@ stop_redis() {
 }
 
 # current_front: ajp or jk, whichever scripts/start last enabled.
-current_front() { if [ -e /etc/apache2/sites-enabled/imageclassifier-jk.conf ]; then echo jk; else echo ajp; fi; }
+current_front() { layout_get front ajp; }
+
+# print_logs: every log file of the running layout, one per line, for people to tail.
+print_logs() {
+  local devices n logs
+  IFS=, read -r -a devices <<<"$(layout_get devices cpu)"
+  for n in $(seq 1 "${#devices[@]}"); do info "$(daemon_log "$n")"; done
+  for n in $(seq 1 "$(layout_get tomcats 1)"); do
+    info "$(tomcat_base "$n")/logs/catalina.out"
+    logs=("$(tomcat_base "$n")"/logs/localhost_access_log*)   # one per day; the newest sorts last
+    info "${logs[-1]}"
+  done
+  info "$APACHE_LOG/error.log"
+  info "$APACHE_LOG/access.log"
+  [ "$(layout_get front ajp)" = jk ] && info "$APACHE_LOG/mod_jk.log"
+  info "$REDIS_LOG"
+}
 
 # --- starting (each stops a running instance first) -----------------------------------------
 
@@ -162,80 +223,123 @@ start_redis() {
   die "Redis did not answer PING (log: $REDIS_LOG)"
 }
 
-start_daemon() {
+# start_daemons DEVICES: one daemon per comma-separated entry (cpu, cuda:0, ...), all on the
+# same queue; the first keeps the plain log name.
+start_daemons() {
+  local devices=(${1//,/ }) n
   stop_daemon
-  local cmd pid i
+  for n in "${!devices[@]}"; do start_daemon "$((n + 1))" "${devices[$n]}"; done
+}
+
+# start_daemon N DEVICE: (re)starts daemon N on DEVICE (cpu or cuda:N).
+start_daemon() {
+  local n=${1:-1} device=${2:-cpu} cmd pid i log jar
+  stop_daemon_instance "$n"
+  log=$(daemon_log "$n"); jar=$(daemon_run_jar "$n")
   if [ -n "${STACK_DAEMON_CMD:-}" ]; then
     cmd=(bash -c "$STACK_DAEMON_CMD")
   else
     [ -f "$DAEMON_JAR" ] || die "$DAEMON_JAR is missing (scripts/setup builds it)"
-    rm -rf "$DAEMON_RUN_DIR" && mkdir -p "$DAEMON_RUN_DIR"
-    cp "$DAEMON_JAR" "$DAEMON_RUN_JAR" && cp -r "$(dirname "$DAEMON_JAR")/lib" "$DAEMON_RUN_DIR/lib"
+    rm -rf "$(dirname "$jar")" && mkdir -p "$(dirname "$jar")"
+    cp "$DAEMON_JAR" "$jar" && cp -r "$(dirname "$DAEMON_JAR")/lib" "$(dirname "$jar")/lib"
     # shellcheck disable=SC2206 # DAEMON_JAVA_OPTS is a list of options
-    cmd=(java ${DAEMON_JAVA_OPTS:-} -jar "$DAEMON_RUN_JAR")
+    cmd=(java ${DAEMON_JAVA_OPTS:-} -jar "$jar")
   fi
-  say "Starting the model daemon"
+  say "Starting model daemon $n on $device"
   # A fresh log per run (the previous one is kept as .1), so "ready" below is this run's.
-  [ -f "$DAEMON_LOG" ] && mv -f "$DAEMON_LOG" "$DAEMON_LOG.1"
-  (cd "$ROOT" && CLASSIFIER_CONFIG=$CONFIG_FILE exec nohup "${cmd[@]}" >>"$DAEMON_LOG" 2>&1 </dev/null) &
+  [ -f "$log" ] && mv -f "$log" "$log.1"
+  (cd "$ROOT" && CLASSIFIER_CONFIG=$CONFIG_FILE MODEL_DEVICE=$device exec nohup "${cmd[@]}" >>"$log" 2>&1 </dev/null) &
   pid=$!
-  echo "$pid" >"$DAEMON_PID"
-  info "pid $pid, waiting for 'model daemon ready' in $DAEMON_LOG"
+  echo "$pid" >"$(daemon_pidfile "$n")"
+  info "pid $pid, waiting for 'model daemon ready' in $log"
   for ((i = 0; i < ${DAEMON_READY_TIMEOUT:-180} * 2; i++)); do
-    grep -q 'model daemon ready' "$DAEMON_LOG" 2>/dev/null && return 0
+    grep -q 'model daemon ready' "$log" 2>/dev/null && return 0
     alive "$pid" || break
     sleep 0.5
   done
-  echo "---- last lines of $DAEMON_LOG ----" >&2
-  tail -n 40 "$DAEMON_LOG" >&2 || true
+  echo "---- last lines of $log ----" >&2
+  tail -n 40 "$log" >&2 || true
   echo "----" >&2
   if alive "$pid"; then
-    stop_daemon >&2
-    die "the model daemon was not ready after ${DAEMON_READY_TIMEOUT:-180} s (stopped it)"
+    stop_daemon_instance "$n" >&2
+    die "model daemon $n was not ready after ${DAEMON_READY_TIMEOUT:-180} s (stopped it)"
   fi
-  rm -f "$DAEMON_PID"
-  die "the model daemon exited during startup"
+  rm -f "$(daemon_pidfile "$n")"
+  die "model daemon $n exited during startup"
 }
 
-start_tomcat() {
+# prepare_tomcat_base N: Tomcat 2.. get their own CATALINA_BASE with instance 1's configuration
+# (rendered by scripts/setup) and their own ports and pid file.
+prepare_tomcat_base() {
+  local n=$1 base
+  base=$(tomcat_base "$n")
+  mkdir -p "$base"/{conf,logs,webapps,temp,work,bin}
+  find "$TOMCAT_HOME/conf" -maxdepth 1 -type f -exec cp -p {} "$base/conf/" \;
+  sed -i '/^port\./d' "$base/conf/catalina.properties"
+  printf '%s\n' "port.http=$(tomcat_http_port "$n")" "port.ajp=$(tomcat_ajp_port "$n")" \
+    "port.shutdown=$(tomcat_shutdown_port "$n")" >>"$base/conf/catalina.properties"
+  sed "s|^CATALINA_PID=.*|CATALINA_PID=\"$(tomcat_pidfile "$n")\"|" "$TOMCAT_HOME/bin/setenv.sh" >"$base/bin/setenv.sh"
+}
+
+start_tomcats() {
+  local count=$1 n
   stop_tomcat
-  local war=${STACK_WAR:-$ROOT/target/ROOT.war} p
+  for n in $(seq 1 "$count"); do start_tomcat "$n"; done
+}
+
+# start_tomcat N: (re)starts Tomcat N with a fresh copy of the WAR as its ROOT.
+start_tomcat() {
+  local n=${1:-1} war=${STACK_WAR:-$ROOT/target/ROOT.war} p base http
+  stop_tomcat_instance "$n"
   [ -f "$war" ] || die "$war is missing (scripts/setup builds it)"
-  for p in 8080 8009 8005; do
+  [ "$n" = 1 ] || prepare_tomcat_base "$n"
+  base=$(tomcat_base "$n"); http=$(tomcat_http_port "$n")
+  for p in "$http" "$(tomcat_ajp_port "$n")" "$(tomcat_shutdown_port "$n")"; do
     port_busy "$p" && die "port $p is taken by another process (another Tomcat?)"
   done
-  say "Starting Tomcat (deploying $(basename "$war") as ROOT)"
+  say "Starting Tomcat $n (deploying $(basename "$war") as ROOT; HTTP $http, AJP $(tomcat_ajp_port "$n"))"
   # Deploy while stopped: a clean ROOT so no files of the previous version linger.
-  rm -rf "$TOMCAT_HOME/webapps/ROOT" "$TOMCAT_HOME/webapps/ROOT.war"
-  cp "$war" "$TOMCAT_HOME/webapps/ROOT.war"
-  "$TOMCAT_HOME/bin/catalina.sh" start >/dev/null
-  if ! wait_http http://127.0.0.1:8080/ "${TOMCAT_READY_TIMEOUT:-120}" "$(pid_of "$TOMCAT_PID")"; then
-    echo "---- last lines of $TOMCAT_HOME/logs/catalina.out ----" >&2
-    tail -n 40 "$TOMCAT_HOME/logs/catalina.out" >&2 || true
-    die "Tomcat does not answer 200 on http://127.0.0.1:8080/"
+  rm -rf "$base/webapps/ROOT" "$base/webapps/ROOT.war"
+  cp "$war" "$base/webapps/ROOT.war"
+  CATALINA_BASE=$base "$TOMCAT_HOME/bin/catalina.sh" start >/dev/null
+  if ! wait_http "http://127.0.0.1:$http/" "${TOMCAT_READY_TIMEOUT:-120}" "$(pid_of "$(tomcat_pidfile "$n")")"; then
+    echo "---- last lines of $base/logs/catalina.out ----" >&2
+    tail -n 40 "$base/logs/catalina.out" >&2 || true
+    die "Tomcat $n does not answer 200 on http://127.0.0.1:$http/"
   fi
 }
 
-# apache_select_front ajp|jk: enables exactly one front (site + modules), disables the other.
-apache_select_front() {
+# apache_site FRONT TOMCATS: the site that puts Apache in front of that many Tomcats that way.
+apache_site() {
   if [ "$1" = jk ]; then
-    a2dissite -q 000-default >/dev/null
+    if (($2 > 1)); then echo imageclassifier-jk-lb; else echo imageclassifier-jk; fi
+  else
+    if (($2 > 1)); then echo imageclassifier-balancer; else echo 000-default; fi
+  fi
+}
+
+# apache_select_front FRONT TOMCATS: enables exactly one front site (and its modules).
+apache_select_front() {
+  local site s
+  site=$(apache_site "$1" "$2")
+  for s in 000-default imageclassifier-balancer imageclassifier-jk imageclassifier-jk-lb; do
+    [ "$s" = "$site" ] || a2dissite -q "$s" >/dev/null 2>&1 || true
+  done
+  if [ "$1" = jk ]; then
     a2dismod -q proxy_ajp >/dev/null
     a2enmod -q jk headers unique_id >/dev/null
-    a2ensite -q imageclassifier-jk >/dev/null
   else
     # Debian enables jk on install; its mounts and workers must not linger next to mod_proxy_ajp.
-    a2dissite -q imageclassifier-jk >/dev/null
     a2dismod -q jk >/dev/null
-    a2enmod -q proxy proxy_ajp headers unique_id >/dev/null
-    a2ensite -q 000-default >/dev/null
+    a2enmod -q proxy proxy_ajp proxy_balancer lbmethod_byrequests headers unique_id >/dev/null
   fi
+  a2ensite -q "$site" >/dev/null
 }
 
 start_apache() {
   local out pid
-  say "Starting Apache (front: ${FRONT:-ajp})"
-  apache_select_front "${FRONT:-ajp}"
+  say "Starting Apache (front: ${FRONT:-ajp}, $(apache_site "${FRONT:-ajp}" "${TOMCATS:-1}"))"
+  apache_select_front "${FRONT:-ajp}" "${TOMCATS:-1}"
   if ! out=$(apache2ctl configtest 2>&1); then
     echo "$out" >&2
     die "apache2ctl configtest failed"

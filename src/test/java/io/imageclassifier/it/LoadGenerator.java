@@ -15,6 +15,7 @@ final class LoadGenerator implements AutoCloseable {
     private final ExecutorService clients;
     private final List<Future<ServiceClient.Reply>> replies = new ArrayList<>();
     private final List<String> clientErrors = new ArrayList<>();
+    private final Map<String, Integer> errorBodies = new TreeMap<>();
 
     LoadGenerator(int concurrency) {
         clients = Executors.newFixedThreadPool(concurrency);
@@ -40,7 +41,11 @@ final class LoadGenerator implements AutoCloseable {
         for (Future<ServiceClient.Reply> reply : replies) {
             int status;
             try {
-                status = reply.get().status();
+                ServiceClient.Reply answer = reply.get();
+                status = answer.status();
+                if (status != 200) {
+                    errorBodies.merge(status + " " + answer.body().strip(), 1, Integer::sum);
+                }
             } catch (java.util.concurrent.ExecutionException e) {
                 status = 0;
                 clientErrors.add(String.valueOf(e.getCause()));
@@ -49,6 +54,11 @@ final class LoadGenerator implements AutoCloseable {
             counts.merge(status, 1, Integer::sum);
         }
         return counts;
+    }
+
+    /** The answers other than 200, as "status body", with how often each came. */
+    Map<String, Integer> errorBodies() {
+        return Map.copyOf(errorBodies);
     }
 
     /** Why the requests counted under status 0 got no HTTP answer. */
