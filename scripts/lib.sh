@@ -195,16 +195,18 @@ current_front() { layout_get front ajp; }
 print_logs() {
   local devices n logs
   IFS=, read -r -a devices <<<"$(layout_get devices cpu)"
-  for n in $(seq 1 "${#devices[@]}"); do info "$(daemon_log "$n")"; done
-  for n in $(seq 1 "$(layout_get tomcats 1)"); do
-    info "$(tomcat_base "$n")/logs/catalina.out"
-    logs=("$(tomcat_base "$n")"/logs/localhost_access_log*)   # one per day; the newest sorts last
-    info "${logs[-1]}"
-  done
-  info "$APACHE_LOG/error.log"
-  info "$APACHE_LOG/access.log"
-  [ "$(layout_get front ajp)" = jk ] && info "$APACHE_LOG/mod_jk.log"
-  info "$REDIS_LOG"
+  {
+    for n in $(seq 1 "${#devices[@]}"); do daemon_log "$n"; done
+    for n in $(seq 1 "$(layout_get tomcats 1)"); do
+      echo "$(tomcat_base "$n")/logs/catalina.out"
+      logs=("$(tomcat_base "$n")"/logs/localhost_access_log*)   # one per day; the newest sorts last
+      echo "${logs[-1]}"
+    done
+    echo "$APACHE_LOG/error.log"
+    echo "$APACHE_LOG/access.log"
+    [ "$(layout_get front ajp)" != jk ] || echo "$APACHE_LOG/mod_jk.log"
+    echo "$REDIS_LOG"
+  } | sed 's/^/      /'
 }
 
 # --- starting (each stops a running instance first) -----------------------------------------
@@ -354,6 +356,9 @@ start_apache() {
     apache2ctl start
   fi
   if ! wait_http http://localhost/ 30; then
+    # Tomcat answers 403 to a wrong AJP secret and logs nothing about it.
+    [ "$(http_code http://localhost/)" != 403 ] ||
+      die "Apache gets 403 from Tomcat: their AJP secrets differ (run scripts/setup, then scripts/start)"
     tail -n 20 "$APACHE_LOG/error.log" >&2 || true
     die "Apache does not answer 200 on http://localhost/ (front: ${FRONT:-ajp})"
   fi
