@@ -23,6 +23,8 @@ REDIS_LOG=$LOG_DIR/redis.log
 DAEMON_JAR=$ROOT/model-daemon/target/model-daemon.jar
 DAEMON_LOG=$LOG_DIR/model-daemon.log
 TOMCAT_PID=$RUN_DIR/tomcat.pid
+# Debian's tomcat10 when scripts/deploy-debian-tomcat started it on a host without systemd.
+DEBIAN_TOMCAT_PID=$RUN_DIR/debian-tomcat10.pid
 # What scripts/start last started (--devices, --tomcats), so restart and status know it.
 LAYOUT_FILE=$RUN_DIR/layout
 APACHE_PID=/var/run/apache2/apache2.pid
@@ -130,6 +132,20 @@ stop_apache() {
 stop_tomcat() {
   local n
   for n in $(seq "$MAX_TOMCATS" -1 1); do stop_tomcat_instance "$n"; done
+}
+
+# stop_debian_tomcat: Debian's tomcat10 as scripts/deploy-debian-tomcat started it.
+stop_debian_tomcat() {
+  local pid
+  if [ -d /run/systemd/system ] && systemctl is-active -q tomcat10 2>/dev/null; then
+    say "Stopping Debian's tomcat10"; systemctl stop tomcat10; return 0
+  fi
+  for pid in $({ pid_of "$DEBIAN_TOMCAT_PID"; pids_running "-Dcatalina.base=/var/lib/tomcat10 "; } | sort -u); do
+    say "Stopping Debian's tomcat10 (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    wait_gone "$pid" 30 || kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -f "$DEBIAN_TOMCAT_PID"
 }
 
 # stop_tomcat_instance N: the shutdown port asks Tomcat to stop cleanly (in-flight requests get
