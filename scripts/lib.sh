@@ -25,6 +25,7 @@ DAEMON_LOG=$LOG_DIR/model-daemon.log
 TOMCAT_PID=$RUN_DIR/tomcat.pid
 # Debian's tomcat10 when scripts/deploy-debian-tomcat started it on a host without systemd.
 DEBIAN_TOMCAT_PID=$RUN_DIR/debian-tomcat10.pid
+DEBIAN_TOMCAT_MARK=$RUN_DIR/debian-tomcat10.deployed
 # What scripts/start last started (--devices, --tomcats), so restart and status know it.
 LAYOUT_FILE=$RUN_DIR/layout
 APACHE_PID=/var/run/apache2/apache2.pid
@@ -137,6 +138,9 @@ stop_tomcat() {
 # stop_debian_tomcat: Debian's tomcat10 as scripts/deploy-debian-tomcat started it.
 stop_debian_tomcat() {
   local pid
+  # Only the one scripts/deploy-debian-tomcat deployed: a host's own tomcat10 is not ours to stop.
+  [ -e "$DEBIAN_TOMCAT_MARK" ] || return 0
+  rm -f "$DEBIAN_TOMCAT_MARK"
   if [ -d /run/systemd/system ] && systemctl is-active -q tomcat10 2>/dev/null; then
     say "Stopping Debian's tomcat10"; systemctl stop tomcat10; return 0
   fi

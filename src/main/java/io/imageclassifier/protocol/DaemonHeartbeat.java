@@ -55,11 +55,17 @@ public record DaemonHeartbeat(String daemon, String model, String device, int ba
             return new DaemonHeartbeat(required(hash, "daemon"), required(hash, "model"), required(hash, "device"),
                     Integer.parseInt(required(hash, "batch_size")), Long.parseLong(required(hash, "batches")),
                     Long.parseLong(required(hash, "images")), Long.parseLong(required(hash, "skipped_expired")),
-                    HistogramCounts.decode(required(hash, "batch_sizes"), BATCH_SIZE_BOUNDS),
-                    HistogramCounts.decode(required(hash, "inference_seconds"), INFERENCE_SECONDS_BOUNDS));
+                    histogram(hash, "batch_sizes", BATCH_SIZE_BOUNDS),
+                    histogram(hash, "inference_seconds", INFERENCE_SECONDS_BOUNDS));
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("malformed heartbeat: " + e.getMessage(), e);
         }
+    }
+
+    /** Empty when absent: a daemon of an earlier version publishes no histograms but still serves. */
+    private static HistogramCounts histogram(Map<String, String> hash, String field, double[] bounds) {
+        String encoded = hash.get(field);
+        return encoded == null ? new HistogramCounts(bounds) : HistogramCounts.decode(encoded, bounds);
     }
 
     private static String required(Map<String, String> hash, String field) {

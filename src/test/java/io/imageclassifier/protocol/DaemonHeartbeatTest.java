@@ -34,6 +34,18 @@ class DaemonHeartbeatTest {
     }
 
     @Test
+    void heartbeatOfAnEarlierDaemonWithoutHistogramsStillCounts() {
+        Map<String, String> hash = new HashMap<>(beat.toHash());
+        hash.remove("batch_sizes");
+        hash.remove("inference_seconds");
+
+        DaemonHeartbeat earlier = DaemonHeartbeat.fromHash(hash);
+
+        assertEquals(7, earlier.batches());
+        assertEquals(0, earlier.batchSizes().count());
+    }
+
+    @Test
     void hashWithAHistogramOfOtherBucketsIsMalformed() {
         Map<String, String> hash = new HashMap<>(beat.toHash());
         hash.put("batch_sizes", "1,2|3.0");
