@@ -21,8 +21,6 @@ REDIS_PORT=6379
 REDIS_PID=$RUN_DIR/redis.pid
 REDIS_LOG=$LOG_DIR/redis.log
 DAEMON_JAR=$ROOT/model-daemon/target/model-daemon.jar
-DAEMON_LOG=$LOG_DIR/model-daemon.log
-TOMCAT_PID=$RUN_DIR/tomcat.pid
 # Debian's tomcat10 when scripts/deploy-debian-tomcat started it on a host without systemd.
 DEBIAN_TOMCAT_PID=$RUN_DIR/debian-tomcat10.pid
 DEBIAN_TOMCAT_MARK=$RUN_DIR/debian-tomcat10.deployed
@@ -42,7 +40,7 @@ daemon_log() { echo "$LOG_DIR/model-daemon$(suffix "$1").log"; }
 # JVM whose jar changes under it fails at its next class load.
 daemon_run_jar() { echo "$RUNTIME/daemon$(suffix "$1")/model-daemon.jar"; }
 # Tomcat N shares the binaries in runtime/tomcat (CATALINA_HOME) and has its own CATALINA_BASE.
-tomcat_base() { if [ "$1" = 1 ]; then echo "$TOMCAT_HOME"; else echo "$RUNTIME/tomcat-$1"; fi; }
+tomcat_base() { echo "$TOMCAT_HOME$(suffix "$1")"; }
 tomcat_pidfile() { echo "$RUN_DIR/tomcat$(suffix "$1").pid"; }
 # Ports of Tomcat N: HTTP 8080, 8081, ...; AJP 8009, 8010, ...; shutdown 8005, 8006, ...
 tomcat_http_port() { echo $((8079 + $1)); }
