@@ -24,6 +24,8 @@ import java.util.logging.Logger;
  */
 public class PredictServlet extends HttpServlet {
 
+    /** Where ServiceBootstrap maps it, and what the request metrics count. */
+    static final String PATH = "/predict";
     static final String IMAGE_FIELD = "image";
     private static final Logger LOG = Logger.getLogger(PredictServlet.class.getName());
 

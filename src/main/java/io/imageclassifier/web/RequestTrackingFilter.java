@@ -34,7 +34,7 @@ class RequestTrackingFilter extends HttpFilter {
             throws IOException, ServletException {
         response.setHeader(REQUEST_ID_HEADER, requestId(request));
         long started = System.nanoTime();
-        boolean predict = "/predict".equals(request.getServletPath()) && "POST".equals(request.getMethod());
+        boolean predict = PredictServlet.PATH.equals(request.getServletPath()) && "POST".equals(request.getMethod());
         try {
             chain.doFilter(request, response);
         } finally {

@@ -47,7 +47,7 @@ public class ServiceBootstrap implements ServletContextListener {
                 settings.imageWidth(), settings.imageHeight(), settings.imageMaxPixels());
         ServletRegistration.Dynamic predict = context.addServlet("predict",
                 new PredictServlet(preprocessor, queue, settings.requestTimeout()));
-        predict.addMapping("/predict");
+        predict.addMapping(PredictServlet.PATH);
         predict.setAsyncSupported(true);
         long uploadLimit = settings.uploadMaxBytes();
         predict.setMultipartConfig(new MultipartConfigElement(

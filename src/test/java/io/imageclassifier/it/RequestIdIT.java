@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,11 +37,11 @@ class RequestIdIT {
         assertTrue(tomcatLine.matches(".*\"POST /predict HTTP/1.1\" 200 \\d+ \\d+ ms id=" + id), tomcatLine);
     }
 
+    /** Today's access log: the names carry the date, so the newest sorts last. */
     private static Path tomcatAccessLog() {
-        try (Stream<Path> logs = Files.list(TOMCAT_LOGS)) {
-            return logs.filter(p -> p.getFileName().toString().startsWith("localhost_access_log"))
-                    .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()))
-                    .orElseThrow();
+        try {
+            List<Path> logs = StackControl.accessLogs(TOMCAT_LOGS);
+            return logs.get(logs.size() - 1);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

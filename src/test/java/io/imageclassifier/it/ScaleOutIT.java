@@ -92,17 +92,12 @@ class ScaleOutIT {
 
     /** POST /predict lines in a Tomcat's access logs. */
     private static long predictLines(Path logDir) throws java.io.IOException {
-        if (!Files.isDirectory(logDir)) {
-            return 0;
-        }
-        try (Stream<Path> logs = Files.list(logDir)) {
-            long count = 0;
-            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("localhost_access_log")).toList()) {
-                try (Stream<String> lines = Files.lines(log)) {
-                    count += lines.filter(l -> l.contains("\"POST /predict ")).count();
-                }
+        long count = 0;
+        for (Path log : StackControl.accessLogs(logDir)) {
+            try (Stream<String> lines = Files.lines(log)) {
+                count += lines.filter(l -> l.contains("\"POST /predict ")).count();
             }
-            return count;
         }
+        return count;
     }
 }

@@ -78,6 +78,16 @@ final class StackControl {
         return condition.getAsBoolean();
     }
 
+    /** A Tomcat's access logs (one per day) in its logs folder, oldest first; none if it has no folder. */
+    static List<Path> accessLogs(Path tomcatLogs) throws IOException {
+        if (!Files.isDirectory(tomcatLogs)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tomcatLogs)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("localhost_access_log")).sorted().toList();
+        }
+    }
+
     static long logSize(Path log) throws IOException {
         return Files.exists(log) ? Files.size(log) : 0;
     }
