@@ -11,6 +11,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,8 +50,9 @@ class ManyInFlightIT {
                 }
                 boolean allQueued = StackControl.await(Duration.ofMinutes(1),
                         () -> redis.xlen(StackControl.KEYS.jobStream()) >= IN_FLIGHT);
-                assertTrue(allQueued, "all requests queued while the daemon was paused; queued: "
-                        + redis.xlen(StackControl.KEYS.jobStream()));
+                assertTrue(allQueued, () -> "all requests queued while the daemon was paused; queued: "
+                        + redis.xlen(StackControl.KEYS.jobStream()) + "; requests already answered: "
+                        + answeredEarly(replies));
             } finally {
                 StackControl.signal("CONT", daemonPid);
             }
@@ -61,6 +64,25 @@ class ManyInFlightIT {
         } finally {
             clients.shutdownNow();
         }
+    }
+
+    /** What the requests that finished while the daemon was paused got (none should have), counted by kind. */
+    private static Map<String, Integer> answeredEarly(List<Future<ServiceClient.Reply>> replies) {
+        Map<String, Integer> early = new TreeMap<>();
+        for (Future<ServiceClient.Reply> reply : replies) {
+            if (!reply.isDone()) {
+                continue;
+            }
+            String outcome;
+            try {
+                ServiceClient.Reply answered = reply.get();
+                outcome = answered.status() + " " + answered.body();
+            } catch (Exception e) {
+                outcome = String.valueOf(e.getCause());
+            }
+            early.merge(outcome, 1, Integer::sum);
+        }
+        return early;
     }
 
     /** A small PNG keeps decoding cheap, so the 500 answers come well within the request timeout. */

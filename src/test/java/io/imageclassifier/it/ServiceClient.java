@@ -23,8 +23,15 @@ final class ServiceClient {
     static final Path TEST_PHOTOS = REPO.resolve("runtime/testdata");
     static final Path DAEMON_LOG = REPO.resolve("runtime/logs/model-daemon.log");
 
+    /**
+     * Generous, as curl's is: when a test opens hundreds of connections at once on a loaded machine,
+     * the kernel may drop some connection attempts for the client to retry 1, 3 and 7 s later; a
+     * connection the server never accepted is not a request it lost.
+     */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
     private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
+            .connectTimeout(CONNECT_TIMEOUT)
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 

@@ -48,9 +48,24 @@ final class StackControl {
         run(REPO.resolve("scripts/restart").toString(), part);
     }
 
+    /**
+     * Runs a command to completion and prints its output through System.out, where the test
+     * report collects it: a child writing to the inherited stdout would corrupt the channel
+     * between Maven and the forked test JVM. The output goes through a file, not a pipe, so a
+     * server the command leaves running in the background cannot keep the read waiting.
+     */
     static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        assertEquals(0, process.waitFor(), String.join(" ", command));
+        Path log = Files.createTempFile("it-command", ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            int exitCode = process.waitFor();
+            String output = Files.readString(log);
+            System.out.print(output);
+            assertEquals(0, exitCode, () -> String.join(" ", command) + " failed:\n" + output);
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     /** Keys of this service in Redis (the queue's prefix), counted with SCAN. */
