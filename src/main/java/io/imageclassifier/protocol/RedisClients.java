@@ -1,5 +1,6 @@
 package io.imageclassifier.protocol;
 
+import java.time.Duration;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -8,6 +9,16 @@ import redis.clients.jedis.RedisClient;
 public final class RedisClients {
 
     private RedisClients() {
+    }
+
+    /**
+     * How long a caller waits for a free pooled connection: as long as a request waits for its
+     * answer. A request waiting for a connection is only waiting in line, and on a loaded machine
+     * the connections' holders may wait seconds for a CPU; refusing work is the queue limit's job.
+     * A dead Redis still fails at once (connections are refused), a hung one within its timeouts.
+     */
+    public static Duration poolWait(Settings settings) {
+        return settings.requestTimeout();
     }
 
     /**
@@ -28,8 +39,9 @@ public final class RedisClients {
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(poolSize);
         pool.setMaxIdle(poolSize);
-        // A request waiting for a free connection longer than the Redis timeout is better off failing fast.
-        pool.setMaxWait(settings.redisTimeout());
+        pool.setMaxWait(poolWait(settings));
+        // First come, first served: under load a waiting caller is not overtaken again and again.
+        pool.setFairness(true);
         pool.setTestWhileIdle(true);
         return RedisClient.builder()
                 .hostAndPort(settings.redisHost(), settings.redisPort())

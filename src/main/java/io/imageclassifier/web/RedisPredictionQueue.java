@@ -5,10 +5,13 @@ import io.imageclassifier.protocol.MalformedMessageException;
 import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
+import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.Settings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -19,7 +22,6 @@ import java.util.logging.Logger;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.util.KeyValue;
 
 /**
@@ -44,6 +46,16 @@ public final class RedisPredictionQueue implements PredictionQueue {
     /** Reconnecting is quick once Redis is back. */
     private static final int REDIS_DOWN_RETRY_AFTER_SECONDS = 1;
 
+    /** KEYS[1] the job stream; ARGV[1] the queue limit, then the job's field/value pairs. */
+    private static final byte[] ENQUEUE_UNLESS_FULL = bytes("""
+            local queued = redis.call('XLEN', KEYS[1])
+            if queued >= tonumber(ARGV[1]) then
+              return -1 - queued
+            end
+            redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+            return queued
+            """);
+
     private final RedisClient redis;
     private final QueueKeys keys;
     private final Settings settings;
@@ -53,6 +65,8 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private final Thread listener;
     private volatile boolean running = true;
     private final AtomicBoolean queueingFailing = new AtomicBoolean();
+    /** Set when a request found no free pooled connection, cleared by the next job queued. */
+    private final AtomicBoolean poolExhausted = new AtomicBoolean();
     /** Set by a request that timed out, cleared by the next result: one log line per silence. */
     private final AtomicBoolean daemonsSilent = new AtomicBoolean();
 
@@ -77,15 +91,6 @@ public final class RedisPredictionQueue implements PredictionQueue {
         Duration timeout = settings.requestTimeout();
         PredictionJob job = new PredictionJob(jobId, resultList, System.currentTimeMillis() + timeout.toMillis(),
                 settings.imageWidth(), settings.imageHeight(), rgbPixels);
-        try {
-            long queued = redis.xlen(keys.jobStream());
-            if (queued >= settings.queueMaxLength()) {
-                throw new ServiceUnavailableException("the queue is full (" + queued
-                        + " images waiting); try again shortly", QUEUE_FULL_RETRY_AFTER_SECONDS, null);
-            }
-        } catch (JedisException e) {
-            throw redisUnavailable(e);
-        }
         // Wait before queueing, so even an instant answer finds its request.
         CompletableFuture<PredictionResult> result = pending.register(jobId, timeout);
         result.whenComplete((value, error) -> {
@@ -94,8 +99,9 @@ public final class RedisPredictionQueue implements PredictionQueue {
                         + " with 504; check that a model daemon runs (scripts/status) and read its log");
             }
         });
+        long queuedBefore;
         try {
-            redis.xadd(bytes(keys.jobStream()), XAddParams.xAddParams(), job.toStreamFields());
+            queuedBefore = enqueueUnlessFull(job);
         } catch (JedisException e) {
             ServiceUnavailableException unavailable = redisUnavailable(e);
             pending.fail(jobId, unavailable);
@@ -104,10 +110,45 @@ public final class RedisPredictionQueue implements PredictionQueue {
         if (queueingFailing.compareAndSet(true, false)) {
             LOG.info("queueing jobs to Redis works again");
         }
+        poolExhausted.set(false);
+        if (queuedBefore < 0) {
+            ServiceUnavailableException full = new ServiceUnavailableException("the queue is full ("
+                    + (-queuedBefore - 1) + " images waiting); try again shortly", QUEUE_FULL_RETRY_AFTER_SECONDS, null);
+            pending.fail(jobId, full);
+            throw full;
+        }
         return result;
     }
 
+    /**
+     * Adds the job unless the queue holds {@code queue.max.length} jobs already, in one atomic
+     * script: a burst of requests cannot overshoot the limit between checking and adding, and each
+     * request borrows a pooled connection once.
+     *
+     * @return the number of jobs queued before this one, or {@code -1 - queued} when the queue was
+     *         full and nothing was added
+     */
+    private long enqueueUnlessFull(PredictionJob job) {
+        List<byte[]> args = new ArrayList<>();
+        args.add(bytes(Long.toString(settings.queueMaxLength())));
+        job.toStreamFields().forEach((field, value) -> {
+            args.add(field);
+            args.add(value);
+        });
+        return (Long) redis.eval(ENQUEUE_UNLESS_FULL, List.of(bytes(keys.jobStream())), args);
+    }
+
     private ServiceUnavailableException redisUnavailable(JedisException e) {
+        if (e.getCause() instanceof NoSuchElementException) {
+            // Redis answers, but every pooled connection stayed busy: this web app is overloaded.
+            if (poolExhausted.compareAndSet(false, true)) {
+                LOG.warning("all " + settings.redisPoolSize() + " Redis connections stayed busy for "
+                        + RedisClients.poolWait(settings).toMillis() + " ms; answering 503 to requests that"
+                        + " find none free (raise redis.pool.size if the machine is not simply overloaded)");
+            }
+            return new ServiceUnavailableException("the service is overloaded (no Redis connection came free in"
+                    + " time); try again shortly", REDIS_DOWN_RETRY_AFTER_SECONDS, e);
+        }
         // One line per outage, not one per request.
         if (queueingFailing.compareAndSet(false, true)) {
             LOG.warning("cannot queue jobs: Redis at " + settings.redisHost() + ":" + settings.redisPort()
