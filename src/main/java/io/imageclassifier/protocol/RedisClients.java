@@ -36,6 +36,9 @@ public final class RedisClients {
         if (!settings.redisPassword().isEmpty()) {
             config.password(settings.redisPassword());
         }
+        if (settings.redisTls()) {
+            config.ssl(true).sslSocketFactory(RedisTls.socketFactory(settings));
+        }
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(poolSize);
         pool.setMaxIdle(poolSize);

@@ -77,6 +77,10 @@ public final class Settings {
     public String redisPassword() { return string("redis.password"); }
     public Duration redisTimeout() { return millis("redis.timeout.ms"); }
     public int redisPoolSize() { return integer("redis.pool.size"); }
+    public boolean redisTls() { return bool("redis.tls"); }
+    public String redisTlsCa() { return string("redis.tls.ca"); }
+    public String redisTlsClientKeystore() { return string("redis.tls.client.keystore"); }
+    public String redisTlsClientKeystorePassword() { return string("redis.tls.client.keystore.password"); }
 
     public int imageWidth() { return integer("image.width"); }
     public int imageHeight() { return integer("image.height"); }
@@ -102,6 +106,18 @@ public final class Settings {
     public String string(String key) {
         requireKnown(key);
         return values.getProperty(key).trim();
+    }
+
+    private boolean bool(String key) {
+        String value = string(key);
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("setting " + key + " (" + environmentName(key)
+                + ") must be true or false, got '" + value + "'");
     }
 
     private int integer(String key) {

@@ -29,6 +29,9 @@ class SettingsTest {
                 () -> assertEquals("", settings.redisPassword()),
                 () -> assertEquals(Duration.ofMillis(2000), settings.redisTimeout()),
                 () -> assertEquals(16, settings.redisPoolSize()),
+                () -> assertEquals(false, settings.redisTls()),
+                () -> assertEquals("", settings.redisTlsCa()),
+                () -> assertEquals("", settings.redisTlsClientKeystore()),
                 () -> assertEquals(224, settings.imageWidth()),
                 () -> assertEquals(224, settings.imageHeight()),
                 () -> assertEquals(3, settings.imageChannels()),
@@ -131,6 +134,20 @@ class SettingsTest {
 
         assertTrue(error.getMessage().contains("redis.port"), error.getMessage());
         assertTrue(error.getMessage().contains("REDIS_PORT"), error.getMessage());
+    }
+
+    @Test
+    void switchesAcceptTrueOrFalseInAnyCase() {
+        assertEquals(true, Settings.fromEnvironment(Map.of("REDIS_TLS", "TRUE")).redisTls());
+        assertEquals(false, Settings.fromEnvironment(Map.of("REDIS_TLS", "False")).redisTls());
+    }
+
+    @Test
+    void aSwitchThatIsNeitherTrueNorFalseNamesTheKeyAndTheValue() {
+        Settings settings = Settings.fromEnvironment(Map.of("REDIS_TLS", "yes"));
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, settings::redisTls);
+        assertEquals("setting redis.tls (REDIS_TLS) must be true or false, got 'yes'", error.getMessage());
     }
 
     @Test
