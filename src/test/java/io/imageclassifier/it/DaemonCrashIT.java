@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.resps.StreamConsumerInfo;
 
 /**
  * kill -9 of the model daemon in the middle of a batch loses nothing: the restarted daemon takes
@@ -28,7 +30,8 @@ class DaemonCrashIT {
             boolean midBatch = StackControl.await(Duration.ofSeconds(60),
                     () -> redis.xpending(StackControl.KEYS.jobStream(), "model-daemons").getTotal() > 0);
             assertTrue(midBatch, "the daemon took jobs");
-            StackControl.signal("KILL", StackControl.daemonPid());
+            long killedPid = StackControl.daemonPid();
+            StackControl.signal("KILL", killedPid);
             StackControl.restart("daemon");
 
             Map<Integer, Integer> statuses = load.statusCounts();
@@ -47,6 +50,16 @@ class DaemonCrashIT {
                             && redis.xlen(StackControl.KEYS.jobStream()) == 0);
             assertTrue(keysBack, "Redis back to its idle state: " + StackControl.serviceKeyCount(redis) + " keys (baseline "
                     + baselineKeys + "), " + redis.xlen(StackControl.KEYS.jobStream()) + " queued");
+
+            // The killed daemon's consumer (named host-pid) is removed once its jobs are taken over.
+            boolean consumerRemoved = StackControl.await(Duration.ofSeconds(60),
+                    () -> consumers(redis).stream().noneMatch(name -> name.endsWith("-" + killedPid)));
+            assertTrue(consumerRemoved, "the killed daemon left the group: " + consumers(redis));
         }
+    }
+
+    private static List<String> consumers(RedisClient redis) {
+        return redis.xinfoConsumers2(StackControl.KEYS.jobStream(), "model-daemons").stream()
+                .map(StreamConsumerInfo::getName).toList();
     }
 }

@@ -33,6 +33,27 @@ public final class RedisJobSource implements JobSource {
 
     private static final Logger LOG = Logger.getLogger(RedisJobSource.class.getName());
 
+    /**
+     * KEYS[1] the job stream; ARGV[1] the group, ARGV[2] an idle time in ms. Deletes the group's
+     * consumers that hold no job and were idle longer than that, and returns how many. A script,
+     * so no consumer can take a job between the check and the delete (which would drop the job
+     * from the pending list for good).
+     */
+    private static final String REMOVE_IDLE_CONSUMERS = """
+            local removed = 0
+            for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+              local info = {}
+              for i = 1, #consumer, 2 do
+                info[consumer[i]] = consumer[i + 1]
+              end
+              if info['pending'] == 0 and info['idle'] > tonumber(ARGV[2]) then
+                redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+                removed = removed + 1
+              end
+            end
+            return removed
+            """;
+
     private final RedisClient redis;
     private final QueueKeys keys;
     private final String consumer;
@@ -133,7 +154,22 @@ public final class RedisJobSource implements JobSource {
             LOG.warning("took over " + jobs.size() + " jobs left unacknowledged for over "
                     + claimIdle.toMillis() + " ms (their daemon stopped mid-batch?)");
         }
+        removeIdleConsumers();
         return jobs;
+    }
+
+    /**
+     * A daemon that was killed stays listed in XINFO CONSUMERS; once its jobs are taken over, it
+     * is removed. A live daemon reads every second, so it never looks idle for the claim idle
+     * time; and one that did would lose nothing, holding no job, and join again on its next read.
+     */
+    private void removeIdleConsumers() {
+        Object removed = redis.eval(REMOVE_IDLE_CONSUMERS, List.of(keys.jobStream()),
+                List.of(QueueKeys.DAEMON_GROUP, Long.toString(claimIdle.toMillis())));
+        if (removed instanceof Long count && count > 0) {
+            LOG.info("removed " + count + " consumers from the group that held no job and were idle for over "
+                    + claimIdle.toMillis() + " ms (daemons that stopped without leaving)");
+        }
     }
 
     private static Map<byte[], byte[]> pairs(List<?> flat) {
