@@ -6,18 +6,25 @@ import java.util.List;
 /**
  * The daemon's answer to one job, as JSON on the web instance's result list.
  *
- * <p>Exactly one of {@code predictions} (best first) and {@code error} is set.
+ * <p>Exactly one of {@code predictions} (best first) and {@code error} is set. {@code withdrawn}
+ * marks an error that says nothing about the image: the job was taken off the queue unrun (an
+ * operator's flush), so the caller may simply send it again. Absent in older results: false.
  */
-public record PredictionResult(String jobId, List<Prediction> predictions, String error) {
+public record PredictionResult(String jobId, List<Prediction> predictions, String error, boolean withdrawn) {
 
     private static final Gson GSON = new Gson();
 
     public static PredictionResult success(String jobId, List<Prediction> predictions) {
-        return new PredictionResult(jobId, List.copyOf(predictions), null);
+        return new PredictionResult(jobId, List.copyOf(predictions), null, false);
     }
 
     public static PredictionResult failure(String jobId, String error) {
-        return new PredictionResult(jobId, null, error);
+        return new PredictionResult(jobId, null, error, false);
+    }
+
+    /** The job was removed from the queue without being run, for {@code reason}. */
+    public static PredictionResult withdrawn(String jobId, String reason) {
+        return new PredictionResult(jobId, null, reason, true);
     }
 
     private static boolean isInvalid(Prediction prediction) {
@@ -43,6 +50,7 @@ public record PredictionResult(String jobId, List<Prediction> predictions, Strin
         }
         if (result == null || result.jobId() == null
                 || (result.predictions() == null) == (result.error() == null)
+                || (result.withdrawn() && result.error() == null)
                 || (result.predictions() != null && result.predictions().stream().anyMatch(PredictionResult::isInvalid))) {
             throw new MalformedMessageException("malformed result: " + json);
         }

@@ -28,6 +28,8 @@ public class PredictServlet extends HttpServlet {
     static final String PATH = "/predict";
     static final String IMAGE_FIELD = "image";
     private static final Logger LOG = Logger.getLogger(PredictServlet.class.getName());
+    /** A job withdrawn from the queue (an operator's flush) can be sent again at once. */
+    private static final int WITHDRAWN_RETRY_AFTER_SECONDS = 1;
 
     private final ImagePreprocessor preprocessor;
     private final PredictionQueue queue;
@@ -133,6 +135,9 @@ public class PredictServlet extends HttpServlet {
                     }
                 } else if (value.succeeded()) {
                     JsonResponses.writePredictions(response, value.predictions());
+                } else if (value.withdrawn()) {
+                    JsonResponses.writeError(response, new ServiceUnavailableException(
+                            value.error() + "; send it again", WITHDRAWN_RETRY_AFTER_SECONDS, null));
                 } else {
                     JsonResponses.writeError(response, 500, "the model could not classify the image: " + value.error());
                 }

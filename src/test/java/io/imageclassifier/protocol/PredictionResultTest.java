@@ -39,6 +39,23 @@ class PredictionResultTest {
     }
 
     @Test
+    void withdrawnRoundTripsThroughJsonAsAFailureMarkedWithdrawn() {
+        PredictionResult read = PredictionResult.fromJson(PredictionResult.withdrawn("job-4", "flushed").toJson());
+
+        assertFalse(read.succeeded());
+        assertTrue(read.withdrawn());
+        assertEquals("flushed", read.error());
+    }
+
+    @Test
+    void resultsWithoutTheWithdrawnFieldAreNotWithdrawn() {
+        PredictionResult read = PredictionResult.fromJson("{\"jobId\":\"job-5\",\"error\":\"inference failed\"}");
+
+        assertFalse(read.withdrawn());
+        assertFalse(PredictionResult.failure("job-6", "inference failed").withdrawn());
+    }
+
+    @Test
     void successWithNoPredictionsStillSucceeds() {
         PredictionResult read = PredictionResult.fromJson(PredictionResult.success("job-3", List.of()).toJson());
 
@@ -78,6 +95,7 @@ class PredictionResultTest {
         "{\"jobId\":{},\"error\":\"e\"}",
         "{\"jobId\":\"job-1\",\"predictions\":{}}",
         "{\"jobId\":\"job-1\",\"error\":\"e\"} trailing",
+        "{\"jobId\":\"job-1\",\"predictions\":[],\"withdrawn\":true}",
     })
     void malformedJsonIsRejected(String json) {
         assertThrows(MalformedMessageException.class, () -> PredictionResult.fromJson(json));

@@ -240,6 +240,15 @@ class PredictServletTest {
         }
 
         @Test
+        void aJobWithdrawnFromTheQueueIs503WithRetryAfter() {
+            result.complete(PredictionResult.withdrawn("job-1", "removed from the queue by an operator"));
+
+            assertError(503, "removed from the queue by an operator; send it again");
+            verify(response.servletResponse()).setHeader("Retry-After", "1");
+            verify(async).complete();
+        }
+
+        @Test
         void queueTimeoutIs504() {
             result.completeExceptionally(new GatewayTimeoutException("the model daemon did not answer"));
 

@@ -55,7 +55,7 @@ public final class QueueFlush {
                     String replyTo = entry.getFields().get(PredictionJob.FIELD_REPLY_TO);
                     String jobId = entry.getFields().get(PredictionJob.FIELD_ID);
                     if (replyTo != null && jobId != null) {
-                        pipeline.lpush(replyTo, PredictionResult.failure(jobId, REASON).toJson());
+                        pipeline.lpush(replyTo, PredictionResult.withdrawn(jobId, REASON).toJson());
                         pipeline.pexpire(replyTo, resultTtl.toMillis());
                     }
                     pipeline.xdel(keys.jobStream(), entry.getID());
