@@ -117,6 +117,22 @@ wait_http() {
   return 1
 }
 
+# tomcat_requests N: how many requests Tomcat N has logged, over all its access logs.
+tomcat_requests() { cat "$(tomcat_base "$1")"/logs/localhost_access_log* 2>/dev/null | wc -l; }
+
+# wait_routed_to_tomcat N SECONDS: sends probes through Apache until Tomcat N logs one, that is,
+# until Apache's balancer sends it requests again.
+wait_routed_to_tomcat() {
+  local before i
+  before=$(tomcat_requests "$1")
+  for ((i = 0; i < $2 * 2; i++)); do
+    http_code http://localhost/health/live >/dev/null
+    (($(tomcat_requests "$1") > before)) && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
 # The generated Redis password (setup creates it).
 redis_password() { cat "$SECRETS_DIR/redis.password"; }
 
