@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +22,7 @@ class RedisOutageIT {
         byte[] photo = ServiceClient.photo("eagle.jpg");
         assertEquals(200, client.predict(photo, "eagle.jpg").status(), "healthy before the outage");
 
-        long redisPid = Long.parseLong(Files.readString(StackControl.REPO.resolve("runtime/run/redis.pid")).trim());
+        long redisPid = StackControl.pid("redis.pid");
         Map<Integer, Integer> duringLoad;
         try (LoadGenerator load = new LoadGenerator(4)) {
             load.send(40, photo);

@@ -192,10 +192,7 @@ class RedisTlsIT {
         String[] command = new String[arguments.length + 1];
         command[0] = "openssl";
         System.arraycopy(arguments, 0, command, 1, arguments.length);
-        Path output = folder.resolve("openssl.log");
-        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
-        assertEquals(0, process.waitFor(), () -> String.join(" ", command) + ":\n" + read(output));
+        StackControl.runIn(folder, command);
     }
 
     private static String log() {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +27,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class RollingRestartIT {
 
     private static final int CLIENTS = 4;
-    private static final Path RUN = StackControl.REPO.resolve("runtime/run");
 
     @Test
     void restartingEveryTomcatUnderLoadKeepsTheServiceUp() throws Exception {
-        long firstPid = pid("tomcat.pid");
-        long secondPid = pid("tomcat-2.pid");
+        long firstPid = StackControl.pid("tomcat.pid");
+        long secondPid = StackControl.pid("tomcat-2.pid");
         byte[] photo = ServiceClient.photo("dog.jpg");
         ServiceClient client = new ServiceClient();
         AtomicBoolean restarting = new AtomicBoolean(true);
@@ -71,8 +68,8 @@ class RollingRestartIT {
         int failed = all.values().stream().mapToInt(Integer::intValue).sum() - succeeded;
         System.out.printf("rolling restart: %d succeeded, %d failed %s%n", succeeded, failed, all);
 
-        assertNotEquals(firstPid, pid("tomcat.pid"), "Tomcat 1 restarted");
-        assertNotEquals(secondPid, pid("tomcat-2.pid"), "Tomcat 2 restarted");
+        assertNotEquals(firstPid, StackControl.pid("tomcat.pid"), "Tomcat 1 restarted");
+        assertNotEquals(secondPid, StackControl.pid("tomcat-2.pid"), "Tomcat 2 restarted");
         for (String outcome : all.keySet()) {
             if (!outcome.equals("200")) {
                 assertTrue(Set.of("500", "502").contains(outcome.substring(0, 3))
@@ -85,9 +82,5 @@ class RollingRestartIT {
         try (LoadGenerator load = new LoadGenerator(CLIENTS)) {
             assertEquals(Map.of(200, 10), load.send(10, photo).statusCounts(), "served after the restart");
         }
-    }
-
-    private static long pid(String pidFile) throws java.io.IOException {
-        return Long.parseLong(Files.readString(RUN.resolve(pidFile)).trim());
     }
 }

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class ScaleOutIT {
 
     private static final int REQUESTS = 240;
-    private static final Path RUN = StackControl.REPO.resolve("runtime/run");
     private static final Path SECOND_DAEMON_LOG = StackControl.REPO.resolve("runtime/logs/model-daemon-2.log");
     private static final Path SECOND_TOMCAT_LOGS = StackControl.REPO.resolve("runtime/tomcat-2/logs");
 
     @Test
     void stoppingOneTomcatAndOneDaemonMidLoadLosesNothing() throws Exception {
-        assertTrue(Files.exists(RUN.resolve("tomcat-2.pid")) && Files.exists(RUN.resolve("model-daemon-2.pid")),
+        assertTrue(Files.exists(StackControl.RUN.resolve("tomcat-2.pid"))
+                        && Files.exists(StackControl.RUN.resolve("model-daemon-2.pid")),
                 "needs the stack started with --devices cpu,cpu --tomcats 2");
         long firstDaemonOffset = StackControl.logSize(ServiceClient.DAEMON_LOG);
         long secondDaemonOffset = StackControl.logSize(SECOND_DAEMON_LOG);
@@ -45,8 +45,8 @@ class ScaleOutIT {
             assertTrue(StackControl.await(Duration.ofSeconds(120), () -> imagesSince(firstDaemonOffset, secondDaemonOffset)
                     >= REQUESTS / 3), "load under way");
             secondBatches = StackControl.batchSizesSince(SECOND_DAEMON_LOG, secondDaemonOffset);
-            StackControl.signal("TERM", pid("tomcat-2.pid"));
-            StackControl.signal("TERM", pid("model-daemon-2.pid"));
+            StackControl.signal("TERM", StackControl.pid("tomcat-2.pid"));
+            StackControl.signal("TERM", StackControl.pid("model-daemon-2.pid"));
             statuses = load.statusCounts();
             errors = load.errorBodies();
             System.out.printf("scale-out: sent %d, statuses %s, errors %s, client errors %s%n",
@@ -84,10 +84,6 @@ class ScaleOutIT {
         } catch (java.io.IOException e) {
             return 0;
         }
-    }
-
-    private static long pid(String pidFile) throws java.io.IOException {
-        return Long.parseLong(Files.readString(RUN.resolve(pidFile)).trim());
     }
 
     /** POST /predict lines in a Tomcat's access logs. */

@@ -26,6 +26,8 @@ final class StackControl {
     static final Settings SETTINGS = Settings.fromEnvironment(Map.of(
             Settings.CONFIG_FILE_VARIABLE, REPO.resolve("runtime/classifier.properties").toString()));
     static final QueueKeys KEYS = QueueKeys.from(SETTINGS);
+    /** Where scripts/start keeps its pid files. */
+    static final Path RUN = REPO.resolve("runtime/run");
 
     private StackControl() {
     }
@@ -35,7 +37,12 @@ final class StackControl {
     }
 
     static long daemonPid() throws IOException {
-        return Long.parseLong(Files.readString(REPO.resolve("runtime/run/model-daemon.pid")).trim());
+        return pid("model-daemon.pid");
+    }
+
+    /** The pid in one of scripts/start's pid files, e.g. {@code tomcat-2.pid}. */
+    static long pid(String pidFile) throws IOException {
+        return Long.parseLong(Files.readString(RUN.resolve(pidFile)).trim());
     }
 
     /** Runs {@code kill -SIGNAL pid}. */
@@ -55,9 +62,14 @@ final class StackControl {
      * server the command leaves running in the background cannot keep the read waiting.
      */
     static void run(String... command) throws Exception {
+        runIn(REPO, command);
+    }
+
+    /** {@link #run} in the given working folder. */
+    static void runIn(Path folder, String... command) throws Exception {
         Path log = Files.createTempFile("it-command", ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             int exitCode = process.waitFor();
             String output = Files.readString(log);
