@@ -3,14 +3,16 @@ package io.imageclassifier.daemon;
 import io.imageclassifier.protocol.DaemonHeartbeat;
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 
 /**
  * Writes the daemon's heartbeat hash at most once per {@link DaemonHeartbeat#INTERVAL}. It is
- * called from the serving loop itself, so a daemon whose loop hangs stops beating too.
+ * called from the serving loop itself, so a daemon whose loop hangs stops beating too; the beat
+ * is built only when one is due, not on every pass of the loop.
  */
-final class HeartbeatPublisher implements Consumer<DaemonHeartbeat> {
+final class HeartbeatPublisher implements Consumer<Supplier<DaemonHeartbeat>> {
 
     private final RedisClient redis;
     private final String key;
@@ -24,14 +26,14 @@ final class HeartbeatPublisher implements Consumer<DaemonHeartbeat> {
     }
 
     @Override
-    public void accept(DaemonHeartbeat beat) {
+    public void accept(Supplier<DaemonHeartbeat> beat) {
         long now = clock.millis();
         if (now < nextBeatMillis) {
             return;
         }
         AbstractPipeline pipeline = redis.pipelined();
         try (pipeline) {
-            pipeline.hset(key, beat.toHash());
+            pipeline.hset(key, beat.get().toHash());
             pipeline.pexpire(key, DaemonHeartbeat.TTL.toMillis());
             pipeline.sync();
         }

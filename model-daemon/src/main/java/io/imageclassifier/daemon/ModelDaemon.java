@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -56,7 +57,7 @@ public final class ModelDaemon {
     private final BatchCollector collector;
     private final String consumer;
     private volatile boolean running = true;
-    private Consumer<DaemonHeartbeat> heartbeat = beat -> { };
+    private Consumer<Supplier<DaemonHeartbeat>> heartbeat = beat -> { };
     private long batches;
     private long images;
     private long skippedExpired;
@@ -137,7 +138,7 @@ public final class ModelDaemon {
     }
 
     /** Where the serving loop reports that it is alive; the heartbeat publisher in production. */
-    void publishHeartbeatsTo(Consumer<DaemonHeartbeat> sink) {
+    void publishHeartbeatsTo(Consumer<Supplier<DaemonHeartbeat>> sink) {
         this.heartbeat = sink;
     }
 
@@ -147,7 +148,7 @@ public final class ModelDaemon {
         while (running) {
             try {
                 serveOneBatch();
-                heartbeat.accept(heartbeat());
+                heartbeat.accept(this::heartbeat);
                 backoff.reset();
             } catch (JedisConnectionException e) {
                 LOG.warning("Redis unreachable (" + e.getMessage() + "); retrying");
