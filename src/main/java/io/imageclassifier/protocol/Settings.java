@@ -93,6 +93,8 @@ public final class Settings {
     public Duration batchMaxDelay() { return millis("batch.max.delay.ms"); }
 
     public Duration requestTimeout() { return millis("request.timeout.ms"); }
+    /** How long a result list outlives its request at most: twice the request timeout. */
+    public Duration resultTtl() { return requestTimeout().multipliedBy(2); }
     public long uploadMaxBytes() { return longInteger("upload.max.bytes"); }
     public long imageMaxPixels() { return longInteger("image.max.pixels"); }
 

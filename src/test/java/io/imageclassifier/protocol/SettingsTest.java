@@ -41,6 +41,7 @@ class SettingsTest {
                 () -> assertEquals(32, settings.batchSize()),
                 () -> assertEquals(Duration.ZERO, settings.batchMaxDelay()),
                 () -> assertEquals(Duration.ofSeconds(30), settings.requestTimeout()),
+                () -> assertEquals(Duration.ofSeconds(60), settings.resultTtl()),
                 () -> assertEquals(20L * 1024 * 1024, settings.uploadMaxBytes()),
                 () -> assertEquals(60_000_000L, settings.imageMaxPixels()),
                 () -> assertEquals(Path.of("runtime/model/resnet50.onnx"), settings.modelPath()),

@@ -102,7 +102,7 @@ public final class ModelDaemon {
              RedisClient redis = RedisClients.create(settings, 2, IDLE_WAIT.toMillis())) {
             QueueKeys keys = QueueKeys.from(settings);
             RedisJobSource source = new RedisJobSource(redis, keys, consumerName(),
-                    settings.requestTimeout().multipliedBy(2), settings.queueClaimIdle(), Clock.systemUTC());
+                    settings.resultTtl(), settings.queueClaimIdle(), Clock.systemUTC());
             ModelDaemon daemon = new ModelDaemon(settings, classifier, labels, source, Clock.systemUTC());
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(redis, keys.daemonHeartbeat(consumerName()),
                     Clock.systemUTC());

@@ -205,8 +205,7 @@ public final class RedisJobSource implements JobSource {
         try (pipeline) {
             for (Map.Entry<QueuedJob, PredictionResult> answered : results.entrySet()) {
                 String replyTo = answered.getKey().job().replyTo();
-                pipeline.lpush(replyTo, answered.getValue().toJson());
-                pipeline.pexpire(replyTo, resultTtl.toMillis());
+                reply(pipeline, replyTo, answered.getValue(), resultTtl);
             }
             acknowledge(pipeline, results.keySet().stream().map(QueuedJob::entryId).toList());
             pipeline.sync();
@@ -235,12 +234,20 @@ public final class RedisJobSource implements JobSource {
         AbstractPipeline pipeline = redis.pipelined();
         try (pipeline) {
             if (replyTo != null && jobId != null) {
-                pipeline.lpush(replyTo, PredictionResult.failure(jobId, "malformed job").toJson());
-                pipeline.pexpire(replyTo, resultTtl.toMillis());
+                reply(pipeline, replyTo, PredictionResult.failure(jobId, "malformed job"), resultTtl);
             }
             acknowledge(pipeline, List.of(entryId));
             pipeline.sync();
         }
+    }
+
+    /**
+     * Queues a result on its web instance's result list, which lives {@code resultTtl} at most
+     * (its web instance may be gone).
+     */
+    public static void reply(AbstractPipeline pipeline, String replyTo, PredictionResult result, Duration resultTtl) {
+        pipeline.lpush(replyTo, result.toJson());
+        pipeline.pexpire(replyTo, resultTtl.toMillis());
     }
 
     /** XACK releases the entry from the group; XDEL keeps the stream from growing without bound. */

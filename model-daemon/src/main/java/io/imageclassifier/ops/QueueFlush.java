@@ -1,5 +1,6 @@
 package io.imageclassifier.ops;
 
+import io.imageclassifier.daemon.RedisJobSource;
 import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
@@ -34,7 +35,7 @@ public final class QueueFlush {
         Settings settings = Settings.load();
         QueueKeys keys = QueueKeys.from(settings);
         try (RedisClient redis = RedisClients.create(settings, 1, 0)) {
-            long removed = flush(redis, keys, settings.requestTimeout().multipliedBy(2));
+            long removed = flush(redis, keys, settings.resultTtl());
             System.out.println("removed " + removed + " queued jobs from '" + keys.jobStream()
                     + "' on " + settings.redisHost() + ":" + settings.redisPort() + " and answered their requests");
         }
@@ -55,8 +56,7 @@ public final class QueueFlush {
                     String replyTo = entry.getFields().get(PredictionJob.FIELD_REPLY_TO);
                     String jobId = entry.getFields().get(PredictionJob.FIELD_ID);
                     if (replyTo != null && jobId != null) {
-                        pipeline.lpush(replyTo, PredictionResult.withdrawn(jobId, REASON).toJson());
-                        pipeline.pexpire(replyTo, resultTtl.toMillis());
+                        RedisJobSource.reply(pipeline, replyTo, PredictionResult.withdrawn(jobId, REASON), resultTtl);
                     }
                     pipeline.xdel(keys.jobStream(), entry.getID());
                 }
