@@ -238,7 +238,7 @@ print_logs() {
     done
     echo "$APACHE_LOG/error.log"
     echo "$APACHE_LOG/access.log"
-    [ "$(layout_get front ajp)" != jk ] || echo "$APACHE_LOG/mod_jk.log"
+    [ "$(current_front)" != jk ] || echo "$APACHE_LOG/mod_jk.log"
     echo "$REDIS_LOG"
   } | sed 's/^/      /'
 }
