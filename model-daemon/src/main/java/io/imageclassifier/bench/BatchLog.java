@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The batches the model daemon ran, read from the lines it appends to its log:
@@ -23,8 +22,6 @@ import java.util.regex.Pattern;
  * the cursor notices (another file, or a shorter one) and then reads the new log from its start.
  */
 public final class BatchLog {
-
-    static final Pattern BATCH_LINE = BatchLogLine.PATTERN;
 
     private BatchLog() {
     }
@@ -77,7 +74,7 @@ public final class BatchLog {
         long images = 0;
         long timed = 0;
         long inferenceMs = 0;
-        Matcher m = BATCH_LINE.matcher(text);
+        Matcher m = BatchLogLine.PATTERN.matcher(text);
         while (m.find()) {
             int n = Integer.parseInt(m.group(1));
             histogram.merge(n, 1L, Long::sum);
@@ -103,10 +100,6 @@ public final class BatchLog {
             this.log = log;
             this.fileKey = fileKey;
             this.offset = offset;
-        }
-
-        public long offset() {
-            return offset;
         }
 
         /**

@@ -100,10 +100,6 @@ public final class HttpLoad {
         return uploads.stream().map(Upload::name).toList();
     }
 
-    public URI url() {
-        return url;
-    }
-
     /** Request number {@code index}, with photo {@code index % photos}; never throws. */
     public Sample send(int index) {
         Upload upload = uploads.get(Math.floorMod(index, uploads.size()));
