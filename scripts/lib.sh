@@ -48,10 +48,17 @@ tomcat_ajp_port() { echo $((8008 + $1)); }
 tomcat_shutdown_port() { echo $((8004 + $1)); }
 MAX_TOMCATS=2
 
+# file_value FILE KEY: the last value of KEY in a KEY=VALUE file. A file that does not exist yet
+# (a fresh clone) gives an empty value; an unreadable one is an error, with sed's message.
+file_value() {
+  [ -e "$1" ] || return 0
+  sed -n "s/^${2//./\\.}=//p" "$1" | tail -n 1
+}
+
 # layout_get KEY DEFAULT: a value scripts/start saved (devices, tomcats).
 layout_get() {
   local v
-  v=$(sed -n "s/^$1=//p" "$LAYOUT_FILE" 2>/dev/null | tail -n 1)
+  v=$(file_value "$LAYOUT_FILE" "$1")
   echo "${v:-$2}"
 }
 
@@ -117,8 +124,22 @@ wait_http() {
   return 1
 }
 
-# tomcat_requests N: how many requests Tomcat N has logged, over all its access logs.
-tomcat_requests() { cat "$(tomcat_base "$1")"/logs/localhost_access_log* 2>/dev/null | wc -l; }
+# tomcat_requests N: how many requests Tomcat N has logged, over all its access logs (0 before
+# its first request).
+tomcat_requests() {
+  local f n=0
+  for f in "$(tomcat_base "$1")"/logs/localhost_access_log*; do
+    [ -f "$f" ] && n=$((n + $(wc -l <"$f")))
+  done
+  echo "$n"
+}
+
+# tomcat_access_log N: Tomcat N's newest access log; today's name if it has written none yet.
+tomcat_access_log() {
+  local logs
+  logs=("$(tomcat_base "$1")"/logs/localhost_access_log*)   # one per day; the newest sorts last
+  if [ -f "${logs[-1]}" ]; then echo "${logs[-1]}"; else echo "$(tomcat_base "$1")/logs/localhost_access_log.$(date +%F).txt"; fi
+}
 
 # wait_routed_to_tomcat N SECONDS: sends probes through Apache until Tomcat N logs one, that is,
 # until Apache's balancer sends it requests again.
@@ -227,14 +248,13 @@ current_front() { layout_get front ajp; }
 
 # print_logs: every log file of the running layout, one per line, for people to tail.
 print_logs() {
-  local devices n logs
+  local devices n
   IFS=, read -r -a devices <<<"$(layout_get devices cpu)"
   {
     for n in $(seq 1 "${#devices[@]}"); do daemon_log "$n"; done
     for n in $(seq 1 "$(layout_get tomcats 1)"); do
       echo "$(tomcat_base "$n")/logs/catalina.out"
-      logs=("$(tomcat_base "$n")"/logs/localhost_access_log*)   # one per day; the newest sorts last
-      echo "${logs[-1]}"
+      tomcat_access_log "$n"
     done
     echo "$APACHE_LOG/error.log"
     echo "$APACHE_LOG/access.log"
