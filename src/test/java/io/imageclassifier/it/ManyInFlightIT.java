@@ -1,6 +1,5 @@
 package io.imageclassifier.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
@@ -28,6 +27,12 @@ import redis.clients.jedis.RedisClient;
  * queued and waiting at the same moment, whatever the machine's speed; then it resumes and every
  * request must get its answer. The requests go to Tomcat's loopback HTTP connector, because
  * Apache's own worker limit (150) would otherwise keep most of them out of Tomcat.
+ *
+ * <p>Whether all 500 can be classified before their deadline depends on the machine: at 18
+ * images/s they need 28 s of the 30 s timeout. So the test measures the service's speed on this
+ * machine first; the requests the daemon cannot reach in time must end with the deadline's 504,
+ * and at least half of what the measured speed allows must succeed (all 500 on a machine fast
+ * enough to answer them twice over in the time left).
  */
 class ManyInFlightIT {
 
@@ -41,8 +46,10 @@ class ManyInFlightIT {
         ServiceClient client = new ServiceClient();
         ExecutorService clients = Executors.newFixedThreadPool(IN_FLIGHT);
         List<Future<ServiceClient.Reply>> replies = new ArrayList<>();
+        double perSecond = StackControl.measureRequestsPerSecond(TOMCAT, photo);
 
         try (RedisClient redis = StackControl.redis()) {
+            long firstSent = System.nanoTime();
             StackControl.signal("STOP", daemonPid);
             try {
                 for (int i = 0; i < IN_FLIGHT; i++) {
@@ -56,11 +63,30 @@ class ManyInFlightIT {
             } finally {
                 StackControl.signal("CONT", daemonPid);
             }
+            // The first request's deadline bounds the time the daemon has for the whole backlog.
+            double secondsLeft = StackControl.SETTINGS.requestTimeout().toMillis() / 1000.0
+                    - (System.nanoTime() - firstSent) / 1e9;
+            int mustSucceed = (int) Math.min(IN_FLIGHT, Math.max(0, perSecond * secondsLeft / 2));
+            int succeeded = 0;
+            Map<String, Integer> others = new TreeMap<>();
             for (Future<ServiceClient.Reply> reply : replies) {
                 ServiceClient.Reply answered = reply.get();
-                assertEquals(200, answered.status(), answered.body());
-                assertTrue(answered.json().get("success").getAsBoolean(), answered.body());
+                if (answered.status() == 200) {
+                    assertTrue(answered.json().get("success").getAsBoolean(), answered.body());
+                    succeeded++;
+                } else {
+                    others.merge(answered.status() + " " + answered.body(), 1, Integer::sum);
+                }
             }
+            System.out.printf("%d waiting requests: %d answered 200, others %s; measured %.1f requests/s, "
+                    + "%.1f s left for the backlog, so at least %d must succeed%n",
+                    IN_FLIGHT, succeeded, others, perSecond, secondsLeft, mustSucceed);
+            for (String other : others.keySet()) {
+                assertTrue(other.startsWith("504 ") && other.contains("did not answer within"),
+                        "every request is answered 200, or 504 at its deadline: " + others);
+            }
+            assertTrue(succeeded >= mustSucceed, "the daemon worked through the backlog at no less than half the "
+                    + "measured speed: " + succeeded + " answered 200, " + mustSucceed + " required");
         } finally {
             clients.shutdownNow();
         }

@@ -7,12 +7,16 @@ import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.Settings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import redis.clients.jedis.RedisClient;
@@ -28,6 +32,8 @@ final class StackControl {
     static final QueueKeys KEYS = QueueKeys.from(SETTINGS);
     /** Where scripts/start keeps its pid files. */
     static final Path RUN = REPO.resolve("runtime/run");
+    /** How long {@link #measureRequestsPerSecond} loads the stack. */
+    private static final Duration MEASURE_FOR = Duration.ofSeconds(5);
 
     private StackControl() {
     }
@@ -91,6 +97,40 @@ final class StackControl {
             cursor = page.getCursor();
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
         return count;
+    }
+
+    /**
+     * Requests per second the running stack answers 200 to {@code file} on this machine, from a
+     * short closed loop of 8 clients (enough to fill the daemon's batches). Tests that wait on
+     * inference size their expectations from this, not from the speed of the machine they were
+     * written on.
+     */
+    static double measureRequestsPerSecond(URI url, byte[] file) throws Exception {
+        ServiceClient client = new ServiceClient();
+        long until = System.nanoTime() + MEASURE_FOR.toNanos();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            long start = System.nanoTime();
+            List<Future<Integer>> counts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                counts.add(clients.submit(() -> {
+                    int ok = 0;
+                    do {
+                        ServiceClient.Reply reply = client.postMultipart(url, "image", file, "measure.png");
+                        assertEquals(200, reply.status(), () -> "measuring the speed: " + reply.body());
+                        ok++;
+                    } while (System.nanoTime() < until);
+                    return ok;
+                }));
+            }
+            int answered = 0;
+            for (Future<Integer> count : counts) {
+                answered += count.get();
+            }
+            return answered / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     /** Waits until the condition holds; false if it still does not after {@code limit}. */
