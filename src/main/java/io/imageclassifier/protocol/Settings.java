@@ -97,6 +97,7 @@ public final class Settings {
     public Duration resultTtl() { return requestTimeout().multipliedBy(2); }
     public long uploadMaxBytes() { return longInteger("upload.max.bytes"); }
     public long imageMaxPixels() { return longInteger("image.max.pixels"); }
+    public long imageDecodeBudgetMegabytes() { return longInteger("image.decode.budget.mb"); }
 
     public Path modelPath() { return Path.of(string("model.path")); }
     public Path labelsPath() { return Path.of(string("labels.path")); }

@@ -1,11 +1,14 @@
 package io.imageclassifier.web;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.awt.image.SampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -23,8 +27,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *
  * <p>Grayscale, palette and alpha images become RGB the way Pillow's {@code convert("RGB")} does:
  * gray values are copied to all three channels and alpha is dropped. The pixel count is checked
- * from the header before anything is decoded, so a small file declaring a huge image cannot
- * exhaust memory.
+ * from the header before anything is decoded, and the memory the decode will take is reserved
+ * from a {@link DecodeMemoryBudget} first, so small files declaring huge images cannot exhaust
+ * memory, however many arrive at once.
  */
 public final class ImagePreprocessor {
 
@@ -32,31 +37,36 @@ public final class ImagePreprocessor {
     private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "png", "gif", "bmp");
     private static final String SUPPORTED = "JPEG, PNG, GIF or BMP";
 
+    /** Assumed when a decoder does not say what it will allocate: 16-bit RGBA. */
+    private static final int WORST_BYTES_PER_PIXEL = 8;
+
     private final int width;
     private final int height;
     private final long maxPixels;
+    private final DecodeMemoryBudget budget;
+    private final Duration maxBudgetWait;
 
-    public ImagePreprocessor(int width, int height, long maxPixels) {
+    /**
+     * @param maxBudgetWait how long a request may wait for decode memory other requests hold
+     */
+    public ImagePreprocessor(int width, int height, long maxPixels, DecodeMemoryBudget budget, Duration maxBudgetWait) {
         this.width = width;
         this.height = height;
         this.maxPixels = maxPixels;
+        this.budget = budget;
+        this.maxBudgetWait = maxBudgetWait;
     }
 
     /**
      * @return {@code width * height * 3} bytes of interleaved RGB, row by row
      * @throws BadRequestException       when the bytes are not a complete image in a supported format
      * @throws PayloadTooLargeException  when the image has more pixels than allowed
+     * @throws ServiceUnavailableException when other decodes held the memory it needs for too long
      */
     public byte[] toModelInput(byte[] upload) {
         if (upload.length == 0) {
             throw new BadRequestException("the uploaded image is empty");
         }
-        BufferedImage image = decode(upload);
-        byte[] rgb = toRgb(image);
-        return AreaAwareResizer.resize(rgb, image.getWidth(), image.getHeight(), width, height);
-    }
-
-    private BufferedImage decode(byte[] upload) {
         // The upload is in memory already. ImageIO.createImageInputStream would copy it into a
         // temp file per request, which ImageIO also closes from a JVM shutdown hook: a Tomcat
         // stopping under load would then fail the decodes in progress with "closed".
@@ -70,16 +80,11 @@ public final class ImagePreprocessor {
                     throw new PayloadTooLargeException("the image is " + imageWidth + "x" + imageHeight
                             + " pixels; at most " + maxPixels + " pixels are accepted");
                 }
-                List<String> warnings = new ArrayList<>();
-                reader.addIIOReadWarningListener(collectInto(warnings));
-                // Only the first frame: an animated GIF is classified by its first picture.
-                BufferedImage image = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    // The JPEG reader reports truncated or corrupt data as a warning and fills the
-                    // rest with gray; classifying that half-image would be a silent wrong answer.
-                    throw new BadRequestException("the image data is damaged: " + warnings.get(0));
+                try (DecodeMemoryBudget.Reservation memory = budget.reserve(
+                        decodeBytes(reader, upload.length, imageWidth, imageHeight), maxBudgetWait)) {
+                    BufferedImage image = read(reader);
+                    return AreaAwareResizer.resize(toRgb(image), image.getWidth(), image.getHeight(), width, height);
                 }
-                return image;
             } finally {
                 reader.dispose();
             }
@@ -95,6 +100,40 @@ public final class ImagePreprocessor {
             // Decoders signal bad data with IOExceptions and assorted runtime exceptions alike.
             throw undecodable(e);
         }
+    }
+
+    private static BufferedImage read(ImageReader reader) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener(collectInto(warnings));
+        // Only the first frame: an animated GIF is classified by its first picture.
+        BufferedImage image = reader.read(0);
+        if (!warnings.isEmpty()) {
+            // The JPEG reader reports truncated or corrupt data as a warning and fills the
+            // rest with gray; classifying that half-image would be a silent wrong answer.
+            throw new BadRequestException("the image data is damaged: " + warnings.get(0));
+        }
+        return image;
+    }
+
+    /**
+     * What decoding and resizing this image holds in memory at its peak: the upload, the decoded
+     * image in the layout its reader will allocate, its RGB copy and the resizer's first pass.
+     */
+    private long decodeBytes(ImageReader reader, int uploadBytes, int imageWidth, int imageHeight)
+            throws IOException {
+        long pixels = (long) imageWidth * imageHeight;
+        return uploadBytes + pixels * (decodedBytesPerPixel(reader) + 3) + (long) width * imageHeight * 3;
+    }
+
+    /** Bytes per pixel of the image {@code reader.read(0)} returns (its first offered type). */
+    private static int decodedBytesPerPixel(ImageReader reader) throws IOException {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (types == null || !types.hasNext()) {
+            return WORST_BYTES_PER_PIXEL;
+        }
+        SampleModel layout = types.next().getSampleModel();
+        int bytes = DataBuffer.getDataTypeSize(layout.getDataType()) / 8 * layout.getNumDataElements();
+        return bytes > 0 ? bytes : WORST_BYTES_PER_PIXEL;
     }
 
     private static ImageReader acceptedReader(ImageInputStream input) {

@@ -43,8 +43,10 @@ public class ServiceBootstrap implements ServletContextListener {
         redis = RedisClients.create(settings, settings.redisPoolSize(), RedisPredictionQueue.LISTEN_BLOCK.toMillis());
         queue = new RedisPredictionQueue(settings, redis);
 
-        ImagePreprocessor preprocessor = new ImagePreprocessor(
-                settings.imageWidth(), settings.imageHeight(), settings.imageMaxPixels());
+        DecodeMemoryBudget decodeBudget = DecodeMemoryBudget.fromSetting(
+                settings.imageDecodeBudgetMegabytes(), Runtime.getRuntime());
+        ImagePreprocessor preprocessor = new ImagePreprocessor(settings.imageWidth(), settings.imageHeight(),
+                settings.imageMaxPixels(), decodeBudget, settings.requestTimeout());
         ServletRegistration.Dynamic predict = context.addServlet("predict",
                 new PredictServlet(preprocessor, queue, settings.requestTimeout()));
         predict.addMapping(PredictServlet.PATH);
@@ -65,7 +67,8 @@ public class ServiceBootstrap implements ServletContextListener {
         tracking.setAsyncSupported(true);
         tracking.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         LOG.info("image classifier ready: POST /predict (upload limit " + uploadLimit + " bytes, timeout "
-                + settings.requestTimeout().toMillis() + " ms, model input "
+                + settings.requestTimeout().toMillis() + " ms, decode budget " + (decodeBudget.capacityBytes() >> 20)
+                + " MB, model input "
                 + settings.imageWidth() + "x" + settings.imageHeight() + ")");
     }
 

@@ -128,6 +128,39 @@ final class SampleFiles {
         return out.toByteArray();
     }
 
+    /**
+     * A complete, valid PNG of {@code width x height} pixels of one colour (RGB, or RGBA with
+     * {@code alpha}): a few hundred KB that decode to hundreds of MB. Rows are compressed as they
+     * are made, so building it holds one row, not the image.
+     */
+    static byte[] solidPng(int width, int height, boolean alpha) throws IOException {
+        int channels = alpha ? 4 : 3;
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream deflate = new java.util.zip.DeflaterOutputStream(compressed,
+                new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED), 1 << 16)) {
+            byte[] row = new byte[1 + width * channels];   // filter byte 0 (none), then the pixels
+            for (int x = 0; x < width; x++) {
+                row[1 + x * channels] = (byte) 200;   // an orange-ish red, opaque
+                row[2 + x * channels] = (byte) 120;
+                row[3 + x * channels] = (byte) 40;
+                if (alpha) {
+                    row[4 + x * channels] = (byte) 255;
+                }
+            }
+            for (int y = 0; y < height; y++) {
+                deflate.write(row);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) (alpha ? 6 : 2)).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", header.array());
+        chunk(out, "IDAT", compressed.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
         out.write(ByteBuffer.allocate(4).putInt(data.length).array());
         byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -22,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
@@ -34,7 +35,16 @@ class ImagePreprocessorTest {
     private static final int SIZE = 224;
     private static final long DEFAULT_MAX_PIXELS = 60_000_000L;
 
-    private final ImagePreprocessor preprocessor = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS);
+    private final ImagePreprocessor preprocessor = preprocessor(DEFAULT_MAX_PIXELS);
+
+    /** A preprocessor to the model's size whose decode budget (1 GB, no waiting) never gets in the way. */
+    static ImagePreprocessor preprocessor(int size, long maxPixels) {
+        return new ImagePreprocessor(size, size, maxPixels, new DecodeMemoryBudget(1L << 30), Duration.ZERO);
+    }
+
+    private static ImagePreprocessor preprocessor(long maxPixels) {
+        return preprocessor(SIZE, maxPixels);
+    }
 
     // --- output layout -----------------------------------------------------------------------
 
@@ -251,7 +261,7 @@ class ImagePreprocessorTest {
 
     @Test
     void rejectsImageWithMorePixelsThanAllowedWith413() {
-        ImagePreprocessor strict = new ImagePreprocessor(SIZE, SIZE, 9_999);
+        ImagePreprocessor strict = preprocessor(9_999);
 
         PayloadTooLargeException error = assertThrows(PayloadTooLargeException.class,
                 () -> strict.toModelInput(png(solid(100, 100, RED))));
@@ -262,9 +272,51 @@ class ImagePreprocessorTest {
 
     @Test
     void acceptsImageWithExactlyTheAllowedPixelCount() {
-        ImagePreprocessor strict = new ImagePreprocessor(SIZE, SIZE, 10_000);
+        ImagePreprocessor strict = preprocessor(10_000);
 
         assertEquals(SIZE * SIZE * 3, strict.toModelInput(png(solid(100, 100, RED))).length);
+    }
+
+    // --- decode memory budget ------------------------------------------------------------------
+
+    @Test
+    void reservesTheDecodeMemoryOnlyWhileDecodingAndReleasesItAfterwards() {
+        DecodeMemoryBudget budget = new DecodeMemoryBudget(64L << 20);
+        ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ZERO);
+
+        byte[] damaged = jpeg(rgb(640, 480, (x, y) -> (x * 7 + y * 13) << 8 | x));
+
+        budgeted.toModelInput(png(solid(640, 480, RED)));
+        assertThrows(BadRequestException.class, () -> budgeted.toModelInput(Arrays.copyOf(damaged, damaged.length / 2)));
+
+        assertEquals(0, budget.reservedBytes());
+    }
+
+    @Test
+    void answers503WithRetryAfterWhenOtherDecodesHoldTheMemoryTooLong() {
+        DecodeMemoryBudget budget = new DecodeMemoryBudget(4L << 20);
+        ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget,
+                Duration.ofMillis(50));
+        byte[] photo = png(solid(640, 480, RED));   // 640x480: about 2.5 MB of 4 MB
+
+        try (DecodeMemoryBudget.Reservation other = budget.reserve(3L << 20, Duration.ZERO)) {
+            ServiceUnavailableException busy = assertThrows(ServiceUnavailableException.class,
+                    () -> budgeted.toModelInput(photo));
+            assertEquals(503, busy.status());
+            assertEquals(Integer.toString(DecodeMemoryBudget.RETRY_AFTER_SECONDS), busy.headers().get("Retry-After"));
+        }
+        assertEquals(SIZE * SIZE * 3, budgeted.toModelInput(photo).length);
+    }
+
+    @Test
+    void rejectsWith413AnImageTooLargeForTheWholeBudget() {
+        DecodeMemoryBudget budget = new DecodeMemoryBudget(1L << 20);
+        ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ofSeconds(5));
+
+        PayloadTooLargeException tooLarge = assertThrows(PayloadTooLargeException.class,
+                () -> budgeted.toModelInput(png(solid(1000, 1000, RED))));
+
+        assertTrue(tooLarge.getMessage().contains("image.decode.budget.mb"), tooLarge.getMessage());
     }
 
     @Test

@@ -47,7 +47,7 @@ class PredictServletTest {
 
     private final PredictionQueue queue = mock(PredictionQueue.class);
     private final PredictServlet servlet = new PredictServlet(
-            new ImagePreprocessor(224, 224, 60_000_000L), queue, REQUEST_TIMEOUT);
+            ImagePreprocessorTest.preprocessor(224, 60_000_000L), queue, REQUEST_TIMEOUT);
     private final HttpServletRequest request = mock(HttpServletRequest.class);
     private final RecordedResponse response = new RecordedResponse();
 
@@ -138,7 +138,7 @@ class PredictServletTest {
 
     @Test
     void rejectsTooManyPixelsWith413() throws Exception {
-        PredictServlet strict = new PredictServlet(new ImagePreprocessor(224, 224, 100), queue, REQUEST_TIMEOUT);
+        PredictServlet strict = new PredictServlet(ImagePreprocessorTest.preprocessor(224, 100), queue, REQUEST_TIMEOUT);
         uploadImageField(png(solid(20, 20, RED)));
 
         strict.doPost(request, response.servletResponse());
