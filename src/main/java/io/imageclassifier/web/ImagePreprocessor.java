@@ -45,16 +45,21 @@ public final class ImagePreprocessor {
     private final long maxPixels;
     private final DecodeMemoryBudget budget;
     private final Duration maxBudgetWait;
+    /** libjpeg-turbo, or null where it cannot be loaded: then ImageIO decodes JPEGs too. */
+    private final TurboJpegDecoder jpegDecoder;
 
     /**
      * @param maxBudgetWait how long a request may wait for decode memory other requests hold
+     * @param jpegDecoder   libjpeg-turbo ({@link TurboJpegDecoder#loadIfAvailable()}), or null for ImageIO
      */
-    public ImagePreprocessor(int width, int height, long maxPixels, DecodeMemoryBudget budget, Duration maxBudgetWait) {
+    public ImagePreprocessor(int width, int height, long maxPixels, DecodeMemoryBudget budget, Duration maxBudgetWait,
+            TurboJpegDecoder jpegDecoder) {
         this.width = width;
         this.height = height;
         this.maxPixels = maxPixels;
         this.budget = budget;
         this.maxBudgetWait = maxBudgetWait;
+        this.jpegDecoder = jpegDecoder;
     }
 
     /**
@@ -67,6 +72,9 @@ public final class ImagePreprocessor {
         if (upload.length == 0) {
             throw new BadRequestException("the uploaded image is empty");
         }
+        if (jpegDecoder != null && isJpeg(upload)) {
+            return fromJpeg(upload);
+        }
         // The upload is in memory already. ImageIO.createImageInputStream would copy it into a
         // temp file per request, which ImageIO also closes from a JVM shutdown hook: a Tomcat
         // stopping under load would then fail the decodes in progress with "closed".
@@ -76,12 +84,11 @@ public final class ImagePreprocessor {
                 reader.setInput(input, true, true);
                 int imageWidth = reader.getWidth(0);
                 int imageHeight = reader.getHeight(0);
-                if ((long) imageWidth * imageHeight > maxPixels) {
-                    throw new PayloadTooLargeException("the image is " + imageWidth + "x" + imageHeight
-                            + " pixels; at most " + maxPixels + " pixels are accepted");
-                }
-                try (DecodeMemoryBudget.Reservation memory = budget.reserve(
-                        decodeBytes(reader, upload.length, imageWidth, imageHeight), maxBudgetWait)) {
+                checkPixelCount(imageWidth, imageHeight);
+                // The decoded image in its reader's layout, then its RGB copy.
+                int bytesPerPixel = decodedBytesPerPixel(reader) + 3;
+                try (DecodeMemoryBudget.Reservation memory = reserveDecodeMemory(
+                        upload.length, imageWidth, imageHeight, bytesPerPixel)) {
                     BufferedImage image = read(reader);
                     return AreaAwareResizer.resize(toRgb(image), image.getWidth(), image.getHeight(), width, height);
                 }
@@ -115,14 +122,37 @@ public final class ImagePreprocessor {
         return image;
     }
 
+    private byte[] fromJpeg(byte[] upload) {
+        try (TurboJpegDecoder.Jpeg jpeg = jpegDecoder.open(upload)) {
+            checkPixelCount(jpeg.width(), jpeg.height());
+            try (DecodeMemoryBudget.Reservation memory = reserveDecodeMemory(
+                    upload.length, jpeg.width(), jpeg.height(), jpeg.decodedBytesPerPixel())) {
+                return AreaAwareResizer.resize(jpeg.decodeRgb(), jpeg.width(), jpeg.height(), width, height);
+            }
+        }
+    }
+
+    /** JPEG files start with SOI and the first marker (FF D8 FF), whatever their extension says. */
+    private static boolean isJpeg(byte[] upload) {
+        return upload.length > 3 && (upload[0] & 0xFF) == 0xFF && (upload[1] & 0xFF) == 0xD8 && (upload[2] & 0xFF) == 0xFF;
+    }
+
+    private void checkPixelCount(int imageWidth, int imageHeight) {
+        if ((long) imageWidth * imageHeight > maxPixels) {
+            throw new PayloadTooLargeException("the image is " + imageWidth + "x" + imageHeight
+                    + " pixels; at most " + maxPixels + " pixels are accepted");
+        }
+    }
+
     /**
-     * What decoding and resizing this image holds in memory at its peak: the upload, the decoded
-     * image in the layout its reader will allocate, its RGB copy and the resizer's first pass.
+     * Reserves what decoding and resizing this image holds at its peak: the upload, the decoded
+     * pixels ({@code bytesPerPixel} of them per pixel, all copies counted) and the resizer's
+     * first pass.
      */
-    private long decodeBytes(ImageReader reader, int uploadBytes, int imageWidth, int imageHeight)
-            throws IOException {
+    private DecodeMemoryBudget.Reservation reserveDecodeMemory(int uploadBytes, int imageWidth, int imageHeight,
+            int bytesPerPixel) {
         long pixels = (long) imageWidth * imageHeight;
-        return uploadBytes + pixels * (decodedBytesPerPixel(reader) + 3) + (long) width * imageHeight * 3;
+        return budget.reserve(uploadBytes + pixels * bytesPerPixel + (long) width * imageHeight * 3, maxBudgetWait);
     }
 
     /** Bytes per pixel of the image {@code reader.read(0)} returns (its first offered type). */
@@ -174,19 +204,38 @@ public final class ImagePreprocessor {
         int h = image.getHeight();
         byte[] rgb = new byte[w * h * 3];
         Raster raster = image.getRaster();
-        boolean grayscale = raster.getNumBands() <= 2 && !(image.getColorModel() instanceof IndexColorModel);
-        if (grayscale) {
+        boolean indexed = image.getColorModel() instanceof IndexColorModel;
+        if (!indexed && raster.getNumBands() <= 2) {
             // getRGB would treat gray as linear light and brighten it; copy the stored value instead.
-            int shift = Math.max(image.getColorModel().getComponentSize(0) - 8, 0);
+            int bits = image.getColorModel().getComponentSize(0);
+            // Pillow opens 16-bit gray as 32-bit integers (mode I), and its convert("RGB") clips
+            // them to 0..255; 16-bit gray with alpha it reads through the high bytes.
+            boolean clip = bits > 8 && raster.getNumBands() == 1;
+            int shift = clip ? 0 : Math.max(bits - 8, 0);
             int[] row = new int[w];
             for (int y = 0; y < h; y++) {
                 raster.getSamples(0, y, w, 1, 0, row);
                 for (int x = 0; x < w; x++) {
-                    byte gray = (byte) (row[x] >>> shift);
+                    byte gray = (byte) (clip ? Math.min(row[x], 255) : row[x] >>> shift);
                     int o = (y * w + x) * 3;
                     rgb[o] = gray;
                     rgb[o + 1] = gray;
                     rgb[o + 2] = gray;
+                }
+            }
+            return rgb;
+        }
+        if (!indexed && raster.getNumBands() >= 3 && raster.getTransferType() == DataBuffer.TYPE_USHORT) {
+            // 16-bit colour: Pillow keeps the high byte of each sample. getRGB would rescale them.
+            int[] row = new int[w * raster.getNumBands()];
+            int bands = raster.getNumBands();
+            for (int y = 0; y < h; y++) {
+                raster.getPixels(0, y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int o = (y * w + x) * 3;
+                    for (int c = 0; c < 3; c++) {
+                        rgb[o + c] = (byte) (row[x * bands + c] >>> 8);
+                    }
                 }
             }
             return rgb;

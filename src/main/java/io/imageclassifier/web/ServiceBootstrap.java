@@ -45,8 +45,9 @@ public class ServiceBootstrap implements ServletContextListener {
 
         DecodeMemoryBudget decodeBudget = DecodeMemoryBudget.fromSetting(
                 settings.imageDecodeBudgetMegabytes(), Runtime.getRuntime());
+        TurboJpegDecoder jpegDecoder = TurboJpegDecoder.loadIfAvailable();
         ImagePreprocessor preprocessor = new ImagePreprocessor(settings.imageWidth(), settings.imageHeight(),
-                settings.imageMaxPixels(), decodeBudget, settings.requestTimeout());
+                settings.imageMaxPixels(), decodeBudget, settings.requestTimeout(), jpegDecoder);
         ServletRegistration.Dynamic predict = context.addServlet("predict",
                 new PredictServlet(preprocessor, queue, settings.requestTimeout()));
         predict.addMapping(PredictServlet.PATH);
@@ -68,7 +69,7 @@ public class ServiceBootstrap implements ServletContextListener {
         tracking.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         LOG.info("image classifier ready: POST /predict (upload limit " + uploadLimit + " bytes, timeout "
                 + settings.requestTimeout().toMillis() + " ms, decode budget " + (decodeBudget.capacityBytes() >> 20)
-                + " MB, model input "
+                + " MB, JPEG decoder " + (jpegDecoder != null ? "libjpeg-turbo" : "ImageIO") + ", model input "
                 + settings.imageWidth() + "x" + settings.imageHeight() + ")");
     }
 

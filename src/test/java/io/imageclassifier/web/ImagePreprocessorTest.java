@@ -39,7 +39,8 @@ class ImagePreprocessorTest {
 
     /** A preprocessor to the model's size whose decode budget (1 GB, no waiting) never gets in the way. */
     static ImagePreprocessor preprocessor(int size, long maxPixels) {
-        return new ImagePreprocessor(size, size, maxPixels, new DecodeMemoryBudget(1L << 30), Duration.ZERO);
+        return new ImagePreprocessor(size, size, maxPixels, new DecodeMemoryBudget(1L << 30), Duration.ZERO,
+                TurboJpegDecoder.loadIfAvailable());
     }
 
     private static ImagePreprocessor preprocessor(long maxPixels) {
@@ -128,13 +129,15 @@ class ImagePreprocessorTest {
     }
 
     @Test
-    void sixteenBitGrayscaleKeepsItsHighByte() {
-        BufferedImage gray = new BufferedImage(50, 40, BufferedImage.TYPE_USHORT_GRAY);
-        fillBand(gray, 100 * 257);
+    void sixteenBitGrayscaleIsClippedToEightBitsAsPillowConvertsIt() {
+        // Pillow reads 16-bit gray as integers (mode I); convert("RGB") clips them to 0..255.
+        BufferedImage dark = new BufferedImage(50, 40, BufferedImage.TYPE_USHORT_GRAY);
+        fillBand(dark, 100);
+        BufferedImage bright = new BufferedImage(50, 40, BufferedImage.TYPE_USHORT_GRAY);
+        fillBand(bright, 100 * 257);
 
-        byte[] out = preprocessor.toModelInput(png(gray));
-
-        assertEveryPixelIn(out, 0, SIZE, 0, SIZE, 0x646464);
+        assertEveryPixelIn(preprocessor.toModelInput(png(dark)), 0, SIZE, 0, SIZE, 0x646464);
+        assertEveryPixelIn(preprocessor.toModelInput(png(bright)), 0, SIZE, 0, SIZE, 0xFFFFFF);
     }
 
     @Test
@@ -282,7 +285,8 @@ class ImagePreprocessorTest {
     @Test
     void reservesTheDecodeMemoryOnlyWhileDecodingAndReleasesItAfterwards() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(64L << 20);
-        ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ZERO);
+        ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ZERO,
+                TurboJpegDecoder.loadIfAvailable());
 
         byte[] damaged = jpeg(rgb(640, 480, (x, y) -> (x * 7 + y * 13) << 8 | x));
 
@@ -296,7 +300,7 @@ class ImagePreprocessorTest {
     void answers503WithRetryAfterWhenOtherDecodesHoldTheMemoryTooLong() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(4L << 20);
         ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget,
-                Duration.ofMillis(50));
+                Duration.ofMillis(50), null);
         byte[] photo = png(solid(640, 480, RED));   // 640x480: about 2.5 MB of 4 MB
 
         try (DecodeMemoryBudget.Reservation other = budget.reserve(3L << 20, Duration.ZERO)) {
@@ -311,7 +315,7 @@ class ImagePreprocessorTest {
     @Test
     void rejectsWith413AnImageTooLargeForTheWholeBudget() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(1L << 20);
-        ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ofSeconds(5));
+        ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ofSeconds(5), null);
 
         PayloadTooLargeException tooLarge = assertThrows(PayloadTooLargeException.class,
                 () -> budgeted.toModelInput(png(solid(1000, 1000, RED))));
