@@ -21,8 +21,8 @@ REDIS_PORT=6379
 REDIS_PID=$RUN_DIR/redis.pid
 REDIS_LOG=$LOG_DIR/redis.log
 DAEMON_JAR=$ROOT/model-daemon/target/model-daemon.jar
-# libjpeg-turbo's Java API (Debian's libturbojpeg-java), linked into each Tomcat's lib/.
-TURBOJPEG_JAR=/usr/share/java/turbojpeg.jar
+# libjpeg-turbo's Java API and JNA (for libwebp), Debian's jars, linked into each Tomcat's lib/.
+NATIVE_JARS=(/usr/share/java/turbojpeg.jar /usr/share/java/jna.jar)
 # Debian's tomcat10 when scripts/deploy-debian-tomcat started it on a host without systemd.
 DEBIAN_TOMCAT_PID=$RUN_DIR/debian-tomcat10.pid
 DEBIAN_TOMCAT_MARK=$RUN_DIR/debian-tomcat10.deployed

@@ -34,8 +34,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class ImagePreprocessor {
 
     /** WBMP and others are left out on purpose: their headers are so loose that random bytes pass. */
-    private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "png", "gif", "bmp");
-    private static final String SUPPORTED = "JPEG, PNG, GIF or BMP";
+    private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "png", "gif", "bmp", "tif");
+    private static final String SUPPORTED = "JPEG, PNG, GIF, BMP, TIFF or WebP";
 
     /** Assumed when a decoder does not say what it will allocate: 16-bit RGBA. */
     private static final int WORST_BYTES_PER_PIXEL = 8;
@@ -45,21 +45,20 @@ public final class ImagePreprocessor {
     private final long maxPixels;
     private final DecodeMemoryBudget budget;
     private final Duration maxBudgetWait;
-    /** libjpeg-turbo, or null where it cannot be loaded: then ImageIO decodes JPEGs too. */
-    private final TurboJpegDecoder jpegDecoder;
+    private final NativeDecoders decoders;
 
     /**
      * @param maxBudgetWait how long a request may wait for decode memory other requests hold
-     * @param jpegDecoder   libjpeg-turbo ({@link TurboJpegDecoder#loadIfAvailable()}), or null for ImageIO
+     * @param decoders      libjpeg-turbo and libwebp, where they load
      */
     public ImagePreprocessor(int width, int height, long maxPixels, DecodeMemoryBudget budget, Duration maxBudgetWait,
-            TurboJpegDecoder jpegDecoder) {
+            NativeDecoders decoders) {
         this.width = width;
         this.height = height;
         this.maxPixels = maxPixels;
         this.budget = budget;
         this.maxBudgetWait = maxBudgetWait;
-        this.jpegDecoder = jpegDecoder;
+        this.decoders = decoders;
     }
 
     /**
@@ -72,8 +71,11 @@ public final class ImagePreprocessor {
         if (upload.length == 0) {
             throw new BadRequestException("the uploaded image is empty");
         }
-        if (jpegDecoder != null && isJpeg(upload)) {
+        if (decoders.jpeg() != null && isJpeg(upload)) {
             return fromJpeg(upload);
+        }
+        if (LibWebPDecoder.isWebP(upload)) {
+            return fromWebP(upload);
         }
         // The upload is in memory already. ImageIO.createImageInputStream would copy it into a
         // temp file per request, which ImageIO also closes from a JVM shutdown hook: a Tomcat
@@ -123,12 +125,25 @@ public final class ImagePreprocessor {
     }
 
     private byte[] fromJpeg(byte[] upload) {
-        try (TurboJpegDecoder.Jpeg jpeg = jpegDecoder.open(upload)) {
+        try (TurboJpegDecoder.Jpeg jpeg = decoders.jpeg().open(upload)) {
             checkPixelCount(jpeg.width(), jpeg.height());
             try (DecodeMemoryBudget.Reservation memory = reserveDecodeMemory(
                     upload.length, jpeg.width(), jpeg.height(), jpeg.decodedBytesPerPixel())) {
                 return AreaAwareResizer.resize(jpeg.decodeRgb(), jpeg.width(), jpeg.height(), width, height);
             }
+        }
+    }
+
+    private byte[] fromWebP(byte[] upload) {
+        LibWebPDecoder webp = decoders.webp();
+        if (webp == null) {
+            throw new BadRequestException("this server cannot decode WebP (libwebp is not installed); send a JPEG or PNG");
+        }
+        int[] size = webp.size(upload);
+        checkPixelCount(size[0], size[1]);
+        // libwebp's own buffer, then its copy on the heap.
+        try (DecodeMemoryBudget.Reservation memory = reserveDecodeMemory(upload.length, size[0], size[1], 3 + 3)) {
+            return AreaAwareResizer.resize(webp.decodeRgb(upload), size[0], size[1], width, height);
         }
     }
 

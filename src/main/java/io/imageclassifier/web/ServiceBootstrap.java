@@ -35,6 +35,7 @@ public class ServiceBootstrap implements ServletContextListener {
 
     private PredictionQueue queue;
     private RedisClient redis;
+    private NativeDecoders decoders;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -45,9 +46,9 @@ public class ServiceBootstrap implements ServletContextListener {
 
         DecodeMemoryBudget decodeBudget = DecodeMemoryBudget.fromSetting(
                 settings.imageDecodeBudgetMegabytes(), Runtime.getRuntime());
-        TurboJpegDecoder jpegDecoder = TurboJpegDecoder.loadIfAvailable();
+        decoders = NativeDecoders.load();
         ImagePreprocessor preprocessor = new ImagePreprocessor(settings.imageWidth(), settings.imageHeight(),
-                settings.imageMaxPixels(), decodeBudget, settings.requestTimeout(), jpegDecoder);
+                settings.imageMaxPixels(), decodeBudget, settings.requestTimeout(), decoders);
         ServletRegistration.Dynamic predict = context.addServlet("predict",
                 new PredictServlet(preprocessor, queue, settings.requestTimeout()));
         predict.addMapping(PredictServlet.PATH);
@@ -69,7 +70,8 @@ public class ServiceBootstrap implements ServletContextListener {
         tracking.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         LOG.info("image classifier ready: POST /predict (upload limit " + uploadLimit + " bytes, timeout "
                 + settings.requestTimeout().toMillis() + " ms, decode budget " + (decodeBudget.capacityBytes() >> 20)
-                + " MB, JPEG decoder " + (jpegDecoder != null ? "libjpeg-turbo" : "ImageIO") + ", model input "
+                + " MB, JPEG decoder " + (decoders.jpeg() != null ? "libjpeg-turbo" : "ImageIO") + ", WebP "
+                + (decoders.webp() != null ? "libwebp" : "refused") + ", model input "
                 + settings.imageWidth() + "x" + settings.imageHeight() + ")");
     }
 
@@ -80,6 +82,9 @@ public class ServiceBootstrap implements ServletContextListener {
         }
         if (redis != null) {
             redis.close();
+        }
+        if (decoders != null) {
+            decoders.close();
         }
     }
 }

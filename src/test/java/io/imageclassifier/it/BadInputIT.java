@@ -31,9 +31,9 @@ class BadInputIT {
         List<Executable> checks = new ArrayList<>();
         checks.add(expect(400, "no 'image' field", client.postMultipart("/predict", "file", photo, "eagle.jpg")));
         checks.add(expect(400, "empty", client.predict(new byte[0], "empty.jpg")));
-        checks.add(expect(400, "not a JPEG, PNG, GIF or BMP",
+        checks.add(expect(400, "not a JPEG, PNG, GIF, BMP, TIFF or WebP",
                 client.predict("just some text\n".getBytes(StandardCharsets.UTF_8), "notes.txt")));
-        checks.add(expect(400, "not a JPEG, PNG, GIF or BMP", client.predict(SampleFiles.randomBytes(50_000), "noise.bin")));
+        checks.add(expect(400, "not a JPEG, PNG, GIF, BMP, TIFF or WebP", client.predict(SampleFiles.randomBytes(50_000), "noise.bin")));
         checks.add(expect(400, "could not be decoded", client.predict(SampleFiles.truncated(smallPng), "cut.png")));
         checks.add(expect(400, "damaged", client.predict(SampleFiles.truncated(photo), "cut.jpg")));
         checks.add(expect(400, "", client.predict(SampleFiles.corruptBody(smallPng, 40), "corrupt.png")));

@@ -42,6 +42,18 @@ class PredictEndToEndIT {
         assertEquals(expectedTopLabel, predictions.get(0).getAsJsonObject().get("label").getAsString(), reply.body());
     }
 
+    @ParameterizedTest(name = "the eagle as {0} is a bald eagle")
+    @CsvSource({"WEBP, eagle.webp", "TIFF, eagle.tif", "PNG, eagle.png"})
+    void classifiesEveryFormatPillowReads(String format, String fileName) throws Exception {
+        byte[] file = SampleFiles.convertWithPillow(ServiceClient.TEST_PHOTOS.resolve("eagle.jpg"), format);
+
+        ServiceClient.Reply reply = client.predict(file, fileName);
+
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("bald_eagle", reply.json().getAsJsonArray("predictions").get(0).getAsJsonObject()
+                .get("label").getAsString(), reply.body());
+    }
+
     @Test
     void answersInTheOriginalShapeWithFiveDescendingProbabilities() throws Exception {
         JsonObject json = client.predict(ServiceClient.photo("dog.jpg"), "dog.jpg").json();
@@ -70,7 +82,7 @@ class PredictEndToEndIT {
 
         assertEquals(400, bad.status(), bad.body());
         assertFalse(bad.json().get("success").getAsBoolean());
-        assertTrue(bad.json().get("error").getAsString().contains("not a JPEG, PNG, GIF or BMP"), bad.body());
+        assertTrue(bad.json().get("error").getAsString().contains("not a JPEG, PNG, GIF, BMP, TIFF or WebP"), bad.body());
 
         ServiceClient.Reply good = client.predict(ServiceClient.photo("eagle.jpg"), "eagle.jpg");
         assertEquals(200, good.status(), good.body());

@@ -113,6 +113,18 @@ final class SampleFiles {
         return out.toByteArray();
     }
 
+    /** The photo saved as {@code format} by Debian's Pillow (python3-pil, which setup installs). */
+    static byte[] convertWithPillow(java.nio.file.Path photo, String format) throws Exception {
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("converted", "." + format.toLowerCase());
+        try {
+            StackControl.run("/usr/bin/python3", "-c", "import sys; from PIL import Image; "
+                    + "Image.open(sys.argv[1]).save(sys.argv[2], sys.argv[3])", photo.toString(), out.toString(), format);
+            return java.nio.file.Files.readAllBytes(out);
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
+        }
+    }
+
     /**
      * A tiny but valid-looking PNG that declares {@code width x height} pixels: decoding it would
      * need gigabytes, so the service must refuse it from the header.

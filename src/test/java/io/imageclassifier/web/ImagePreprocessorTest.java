@@ -40,7 +40,7 @@ class ImagePreprocessorTest {
     /** A preprocessor to the model's size whose decode budget (1 GB, no waiting) never gets in the way. */
     static ImagePreprocessor preprocessor(int size, long maxPixels) {
         return new ImagePreprocessor(size, size, maxPixels, new DecodeMemoryBudget(1L << 30), Duration.ZERO,
-                TurboJpegDecoder.loadIfAvailable());
+                NativeDecoders.load());
     }
 
     private static ImagePreprocessor preprocessor(long maxPixels) {
@@ -204,15 +204,39 @@ class ImagePreprocessorTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"tiff", "wbmp"})
-    void rejectsFormatsOutsideJpegPngGifBmpWith400(String format) {
+    @Test
+    void rejectsWbmpWhoseLooseHeaderRandomBytesWouldPassWith400() {
         BufferedImage binary = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_BINARY);
-        byte[] upload = TestImages.encode(binary, format);
+        byte[] upload = TestImages.encode(binary, "wbmp");
 
         BadRequestException error = assertBadRequest(upload);
 
-        assertTrue(error.getMessage().contains("JPEG, PNG, GIF or BMP"), error.getMessage());
+        assertTrue(error.getMessage().contains("JPEG, PNG, GIF, BMP, TIFF or WebP"), error.getMessage());
+    }
+
+    @Test
+    void readsTiff() {
+        byte[] upload = TestImages.encode(solid(40, 30, RED), "tiff");
+
+        assertEveryPixelIn(preprocessor.toModelInput(upload), 0, SIZE, 0, SIZE, RED);
+    }
+
+    @Test
+    void refusesWebPWith400WhereLibwebpIsMissing() {
+        ImagePreprocessor withoutLibwebp = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS,
+                new DecodeMemoryBudget(1L << 30), Duration.ZERO, NativeDecoders.NONE);
+        byte[] webpHeader = "RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.US_ASCII);
+
+        BadRequestException error = assertThrows(BadRequestException.class, () -> withoutLibwebp.toModelInput(webpHeader));
+
+        assertTrue(error.getMessage().contains("libwebp"), error.getMessage());
+    }
+
+    @Test
+    void rejectsADamagedWebPWith400() {
+        byte[] webpHeader = "RIFF\0\0\0\0WEBPVP8 garbage".getBytes(StandardCharsets.US_ASCII);
+
+        assertBadRequest(webpHeader);
     }
 
     // --- broken uploads ----------------------------------------------------------------------
@@ -286,7 +310,7 @@ class ImagePreprocessorTest {
     void reservesTheDecodeMemoryOnlyWhileDecodingAndReleasesItAfterwards() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(64L << 20);
         ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ZERO,
-                TurboJpegDecoder.loadIfAvailable());
+                NativeDecoders.load());
 
         byte[] damaged = jpeg(rgb(640, 480, (x, y) -> (x * 7 + y * 13) << 8 | x));
 
@@ -300,7 +324,7 @@ class ImagePreprocessorTest {
     void answers503WithRetryAfterWhenOtherDecodesHoldTheMemoryTooLong() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(4L << 20);
         ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget,
-                Duration.ofMillis(50), null);
+                Duration.ofMillis(50), NativeDecoders.NONE);
         byte[] photo = png(solid(640, 480, RED));   // 640x480: about 2.5 MB of 4 MB
 
         try (DecodeMemoryBudget.Reservation other = budget.reserve(3L << 20, Duration.ZERO)) {
@@ -315,7 +339,7 @@ class ImagePreprocessorTest {
     @Test
     void rejectsWith413AnImageTooLargeForTheWholeBudget() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(1L << 20);
-        ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ofSeconds(5), null);
+        ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ofSeconds(5), NativeDecoders.NONE);
 
         PayloadTooLargeException tooLarge = assertThrows(PayloadTooLargeException.class,
                 () -> budgeted.toModelInput(png(solid(1000, 1000, RED))));

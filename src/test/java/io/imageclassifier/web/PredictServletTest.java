@@ -132,7 +132,7 @@ class PredictServletTest {
 
         post();
 
-        assertError(400, "JPEG, PNG, GIF or BMP");
+        assertError(400, "JPEG, PNG, GIF, BMP, TIFF or WebP");
         verifyNoInteractions(queue);
     }
 
