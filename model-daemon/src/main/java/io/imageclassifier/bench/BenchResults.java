@@ -81,6 +81,8 @@ public final class BenchResults {
     }
 
     public String startedAt;
+    /** The processor the figures were measured on (/proc/cpuinfo's model name). */
+    public String cpuModel;
     public String finishedAt;
     public double totalSeconds;
     public Map<String, Object> environment = new LinkedHashMap<>();

@@ -190,7 +190,9 @@ public final class ServiceBenchmark {
     }
 
     private void light() throws Exception {
-        int warmup = o.quick ? 2 : 5;
+        // Enough for the JIT to compile the web tier's decode and resize loops: light load is the
+        // steady state one client sees, not a freshly started Tomcat (the sweep warms up too).
+        int warmup = o.quick ? 5 : 50;
         section("[light] one request at a time through Apache: " + warmup + " warm-up, then " + o.lightCount);
         BenchResults.Load load;
         try (StackGuard.Held lock = guard.lock(seconds(o.lockWaitSeconds))) {
@@ -680,6 +682,7 @@ public final class ServiceBenchmark {
                     + " the client kept those connections and may have reused them (keep-alive failures possible)");
         }
         results.summary = summary();
+        results.cpuModel = cpuModel();
         results.finishedAt = LocalDateTime.now().toString();
         results.totalSeconds = round1((System.nanoTime() - t0) / 1e9);
         List<String> files = results.files;
@@ -733,6 +736,27 @@ public final class ServiceBenchmark {
         }
     }
 
+    /** The web tier's CPU per request next to the daemon's, and their ratio: how decode-bound the service is. */
+    private static String webToDaemonCpu(String load, BenchResults.Load l) {
+        Double tomcat = l.cpuMsPerRequest().get("tomcat");
+        Double daemon = l.cpuMsPerRequest().get("daemon");
+        if (tomcat == null || daemon == null || daemon == 0) {
+            return load + " n/a";
+        }
+        return String.format("%s Tomcat %s ms vs daemon %s ms of CPU per request = %.2f", load, f1(tomcat), f1(daemon),
+                tomcat / daemon);
+    }
+
+    /** The processor, as /proc/cpuinfo names it: figures from different machines are not comparable. */
+    static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
     List<String> summaryLines() {
         List<String> lines = new ArrayList<>();
         BenchResults.Summary s = results.summary;
@@ -767,6 +791,11 @@ public final class ServiceBenchmark {
                     f1(k.daemonRssGrowthPercent()), f1(k.start().tomcatHeapAfterGcMb()),
                     f1(k.end().tomcatHeapAfterGcMb()), f1(k.tomcatHeapAfterGcGrowthPercent())));
         }
+        if (results.light != null && results.light.load().cpuMsPerRequest() != null) {
+            lines.add("web/daemon:   " + webToDaemonCpu("light load", results.light.load())
+                    + (bestLevel() == null ? "" : "; " + webToDaemonCpu("saturation", bestLevel())));
+        }
+        lines.add("machine:      " + results.cpuModel + ", " + Runtime.getRuntime().availableProcessors() + " cores");
         lines.add("phases (s):   " + results.phaseSeconds + ", total " + f1(results.totalSeconds) + " s");
         lines.add("files:        " + String.join(", ", results.files.stream()
                 .map(f -> Path.of(f).getFileName().toString()).toList()) + " in " + outDir);
