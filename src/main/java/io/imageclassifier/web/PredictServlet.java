@@ -101,9 +101,11 @@ public class PredictServlet extends HttpServlet {
 
                 @Override
                 public void onError(AsyncEvent event) {
-                    // The client went away; nothing can be written, but release the request.
-                    answered.set(true);
-                    async.complete();
+                    // The client went away; nothing can be written, but release the request, unless
+                    // answer() is already writing on another thread: then it completes it itself.
+                    if (answered.compareAndSet(false, true)) {
+                        async.complete();
+                    }
                 }
 
                 @Override
@@ -115,7 +117,20 @@ public class PredictServlet extends HttpServlet {
                 }
             });
             // Write on a container thread, never on the result listener's thread.
-            result.whenComplete((value, error) -> async.start(() -> answer(async, value, error)));
+            result.whenComplete((value, error) -> startAnswer(async, value, error));
+        }
+
+        private void startAnswer(AsyncContext async, PredictionResult value, Throwable error) {
+            if (answered.get()) {
+                return;   // the client went away and the request was completed without an answer
+            }
+            try {
+                async.start(() -> answer(async, value, error));
+            } catch (IllegalStateException e) {
+                // Completed between the check and the start (client gone): nothing to answer. An
+                // exception thrown here would land in a future that nobody reads.
+                LOG.log(Level.FINE, "request ended before its answer could be written", e);
+            }
         }
 
         private void answer(AsyncContext async, PredictionResult value, Throwable error) {

@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
 class RequestTrackingFilter extends HttpFilter {
 
     static final String REQUEST_ID_HEADER = "X-Request-Id";
+    /**
+     * Counted for a request whose client went away before its answer: no status was sent, and
+     * the response's default 200 would count it as served. nginx's "client closed request".
+     */
+    static final int CLIENT_CLOSED_REQUEST = 499;
     /** An id from the front end (Apache's mod_unique_id) is kept if it looks like one. */
     private static final Pattern ACCEPTABLE_ID = Pattern.compile("[A-Za-z0-9@_.:-]{1,64}");
 
@@ -56,6 +61,7 @@ class RequestTrackingFilter extends HttpFilter {
     private final class RecordWhenComplete implements AsyncListener {
         private final HttpServletResponse response;
         private final long started;
+        private volatile boolean clientGone;
 
         RecordWhenComplete(HttpServletResponse response, long started) {
             this.response = response;
@@ -64,15 +70,18 @@ class RequestTrackingFilter extends HttpFilter {
 
         @Override
         public void onComplete(AsyncEvent event) {
-            metrics.recordPrediction(response.getStatus(), System.nanoTime() - started);
+            metrics.recordPrediction(clientGone ? CLIENT_CLOSED_REQUEST : response.getStatus(),
+                    System.nanoTime() - started);
         }
 
         @Override
         public void onTimeout(AsyncEvent event) {
         }
 
+        /** The connection failed: the client went away (Tomcat completes the request after this). */
         @Override
         public void onError(AsyncEvent event) {
+            clientGone = true;
         }
 
         @Override

@@ -11,6 +11,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -284,6 +285,29 @@ class PredictServletTest {
             assertNull(response.status());
             assertEquals("", response.body());
             verify(async).complete();
+        }
+
+        @Test
+        void aResultAfterTheClientLeftStartsNoWorkOnTheEndedRequest() throws Exception {
+            containerListener().onError(null);
+
+            result.complete(PredictionResult.success("job-1", List.of(new Prediction("tabby", 0.9))));
+
+            // A real container throws IllegalStateException for start() on a completed request.
+            verify(async, never()).start(any());
+        }
+
+        @Test
+        void aClientLeavingWhileTheAnswerIsWrittenLeavesCompletingToTheWriter() throws Exception {
+            AsyncListener container = containerListener();
+            when(async.getResponse()).thenAnswer(call -> {
+                container.onError(null);   // the connection fails just as answer() starts writing
+                return response.servletResponse();
+            });
+
+            result.complete(PredictionResult.success("job-1", List.of(new Prediction("tabby", 0.9))));
+
+            verify(async, times(1)).complete();
         }
 
         private AsyncListener containerListener() {
