@@ -11,7 +11,10 @@ import java.util.Map;
 
 /**
  * {@code GET /health/live}: the web app is up. {@code GET /health/ready}: Redis answers and at
- * least one model daemon has a fresh heartbeat with its model loaded; 503 otherwise, saying why.
+ * least one model daemon has a fresh heartbeat with its model loaded; 503 otherwise, with a
+ * one-line reason. Both are for anyone (load balancers). {@code GET /health/detail}: the same
+ * verdict with each daemon's host, pid, model and counts, which tell an outsider too much:
+ * Apache lets only the clients it lets see /metrics have it (apache/vhost-common.conf).
  */
 public class HealthServlet extends HttpServlet {
 
@@ -39,19 +42,24 @@ public class HealthServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         int status = HttpServletResponse.SC_OK;
-        if ("/ready".equals(request.getPathInfo())) {
+        String path = String.valueOf(request.getPathInfo());
+        if (path.equals("/ready") || path.equals("/detail")) {
             ReadinessProbe.Readiness now = readiness.check();
             status = now.ready() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE;
             body.put("status", now.ready() ? "ready" : "not ready");
-            body.put("redis", now.redisError() == null ? "ok" : now.redisError());
-            body.put("daemons", now.daemons().stream().map(HealthServlet::summary).toList());
-            if (now.redisError() == null && now.daemons().isEmpty()) {
-                body.put("error", "no model daemon is running (no fresh heartbeat); see the model daemon's log");
+            if (!now.ready()) {
+                body.put("error", now.redisError() != null ? "the job queue (Redis) is unreachable"
+                        : "no model daemon is running (no fresh heartbeat); see the model daemon's log");
             }
-        } else if ("/live".equals(request.getPathInfo())) {
+            if (path.equals("/detail")) {
+                body.put("redis", now.redisError() == null ? "ok" : now.redisError());
+                body.put("daemons", now.daemons().stream().map(HealthServlet::summary).toList());
+            }
+        } else if (path.equals("/live")) {
             body.put("status", "live");
         } else {
-            JsonResponses.writeError(response, HttpServletResponse.SC_NOT_FOUND, "use /health/live or /health/ready");
+            JsonResponses.writeError(response, HttpServletResponse.SC_NOT_FOUND,
+                    "use /health/live, /health/ready or /health/detail");
             return;
         }
         response.setStatus(status);
