@@ -10,13 +10,17 @@
 #   TOMCAT_READY_TIMEOUT    seconds to wait for Tomcat to answer 200 (default 120)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RUNTIME=$ROOT/runtime
+# runtime/ is a link when the checkout lies where the service user cannot reach (see setup); the
+# services are always given its real path.
+RUNTIME=$(readlink -f "$ROOT/runtime")
 TOMCAT_HOME=$RUNTIME/tomcat
 LOG_DIR=$RUNTIME/logs
 RUN_DIR=$RUNTIME/run
 SECRETS_DIR=$RUNTIME/secrets
 CONFIG_FILE=$RUNTIME/classifier.properties
 REDIS_CONF=$RUNTIME/redis/redis.conf
+# What Redis may write (nothing, without persistence, but it must have a folder of its own).
+REDIS_DATA=$RUNTIME/redis/data
 REDIS_PORT=6379
 REDIS_PID=$RUN_DIR/redis.pid
 REDIS_LOG=$LOG_DIR/redis.log
@@ -32,6 +36,27 @@ APACHE_PID=/var/run/apache2/apache2.pid
 APACHE_LOG=/var/log/apache2
 # Rendered mod_jk workers file: it holds the AJP secret, so it lives outside git (mode 600).
 JK_WORKERS=/etc/libapache2-mod-jk/imageclassifier-workers.properties
+
+# Redis, the model daemons and Tomcat run as this unprivileged user (setup creates it): uploads
+# from anyone are parsed by image decoders inside Tomcat, which must not be root. It owns only
+# what they write (logs, pid files, Tomcat's work folders); settings and secrets stay root's,
+# readable by its group.
+SERVICE_USER=imageclassifier
+# Prefix that runs a command as SERVICE_USER. setpriv replaces itself with the command (su and
+# runuser stay behind as its parent), so a pid file names the service and signals reach it.
+AS_SERVICE_USER=(setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups --)
+
+# own_tomcat_base BASE: Tomcat's binaries and settings stay root's, readable by the service
+# group (the AJP secret is in conf/); the service user owns only what Tomcat writes.
+own_tomcat_base() {
+  local d
+  chgrp -R "$SERVICE_USER" "$1"
+  chmod -R g+rX,g-w,o-rwx "$1"
+  for d in logs temp work webapps; do
+    mkdir -p "$1/$d"
+    chown -R "$SERVICE_USER:$SERVICE_USER" "$1/$d"
+  done
+}
 
 # --- instances: daemon N (one per device) and Tomcat N (N = 1, 2, ...) -----------------------
 # Instance 1 keeps the plain names (model-daemon.log, runtime/tomcat); instance N adds "-N".
@@ -270,8 +295,8 @@ print_logs() {
 start_redis() {
   stop_redis
   port_busy "$REDIS_PORT" && die "port $REDIS_PORT is taken by another process (a system Redis?)"
-  say "Starting Redis"
-  redis-server "$REDIS_CONF"   # daemonizes once it listens
+  say "Starting Redis (as $SERVICE_USER)"
+  "${AS_SERVICE_USER[@]}" redis-server "$REDIS_CONF"   # daemonizes once it listens
   local i
   for ((i = 0; i < 50; i++)); do
     [ "$(REDISCLI_AUTH=$(redis_password) redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && return 0
@@ -303,10 +328,11 @@ start_daemon() {
     # shellcheck disable=SC2206 # DAEMON_JAVA_OPTS is a list of options
     cmd=(java ${DAEMON_JAVA_OPTS:-} -jar "$jar")
   fi
-  say "Starting model daemon $n on $device"
+  say "Starting model daemon $n on $device (as $SERVICE_USER)"
   # A fresh log per run (the previous one is kept as .1), so "ready" below is this run's.
   [ -f "$log" ] && mv -f "$log" "$log.1"
-  (cd "$ROOT" && CLASSIFIER_CONFIG=$CONFIG_FILE MODEL_DEVICE=$device exec nohup "${cmd[@]}" >>"$log" 2>&1 </dev/null) &
+  (cd "$RUNTIME" && CLASSIFIER_CONFIG=$CONFIG_FILE MODEL_DEVICE=$device \
+    exec nohup "${AS_SERVICE_USER[@]}" "${cmd[@]}" >>"$log" 2>&1 </dev/null) &
   pid=$!
   echo "$pid" >"$(daemon_pidfile "$n")"
   info "pid $pid, waiting for 'model daemon ready' in $log"
@@ -337,6 +363,7 @@ prepare_tomcat_base() {
   printf '%s\n' "port.http=$(tomcat_http_port "$n")" "port.ajp=$(tomcat_ajp_port "$n")" \
     "port.shutdown=$(tomcat_shutdown_port "$n")" >>"$base/conf/catalina.properties"
   sed "s|^CATALINA_PID=.*|CATALINA_PID=\"$(tomcat_pidfile "$n")\"|" "$TOMCAT_HOME/bin/setenv.sh" >"$base/bin/setenv.sh"
+  own_tomcat_base "$base"
 }
 
 start_tomcats() {
@@ -355,11 +382,13 @@ start_tomcat() {
   for p in "$http" "$(tomcat_ajp_port "$n")" "$(tomcat_shutdown_port "$n")"; do
     port_busy "$p" && die "port $p is taken by another process (another Tomcat?)"
   done
-  say "Starting Tomcat $n (deploying $(basename "$war") as ROOT; HTTP $http, AJP $(tomcat_ajp_port "$n"))"
+  say "Starting Tomcat $n (deploying $(basename "$war") as ROOT; HTTP $http, AJP $(tomcat_ajp_port "$n"); as $SERVICE_USER)"
   # Deploy while stopped: a clean ROOT so no files of the previous version linger.
   rm -rf "$base/webapps/ROOT" "$base/webapps/ROOT.war"
-  cp "$war" "$base/webapps/ROOT.war"
-  CATALINA_BASE=$base "$TOMCAT_HOME/bin/catalina.sh" start >/dev/null
+  install -m 640 -g "$SERVICE_USER" "$war" "$base/webapps/ROOT.war"
+  # catalina.sh writes it as the service user; one left by a stop (written by root) would block that.
+  rm -f "$(tomcat_pidfile "$n")"
+  CATALINA_BASE=$base "${AS_SERVICE_USER[@]}" "$TOMCAT_HOME/bin/catalina.sh" start >/dev/null
   if ! wait_http "http://127.0.0.1:$http/" "${TOMCAT_READY_TIMEOUT:-120}" "$(pid_of "$(tomcat_pidfile "$n")")"; then
     echo "---- last lines of $base/logs/catalina.out ----" >&2
     tail -n 40 "$base/logs/catalina.out" >&2 || true
