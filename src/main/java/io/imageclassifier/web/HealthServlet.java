@@ -53,7 +53,10 @@ public class HealthServlet extends HttpServlet {
             }
             if (path.equals("/detail")) {
                 body.put("redis", now.redisError() == null ? "ok" : now.redisError());
-                body.put("daemons", now.daemons().stream().map(HealthServlet::summary).toList());
+                body.put("daemons", now.daemons().readable().stream().map(HealthServlet::summary).toList());
+                if (!now.daemons().unreadable().isEmpty()) {
+                    body.put("daemons_unreadable", now.daemons().unreadable());
+                }
             }
         } else if (path.equals("/live")) {
             body.put("status", "live");

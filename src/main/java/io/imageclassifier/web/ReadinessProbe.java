@@ -1,6 +1,5 @@
 package io.imageclassifier.web;
 
-import io.imageclassifier.protocol.DaemonHeartbeat;
 import java.util.List;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -13,10 +12,13 @@ final class ReadinessProbe {
         this.state = state;
     }
 
-    /** @param redisError null when Redis answered; daemons whose heartbeat has not expired */
-    record Readiness(String redisError, List<DaemonHeartbeat> daemons) {
+    /**
+     * @param redisError null when Redis answered
+     * @param daemons    daemons whose heartbeat has not expired (an empty list when Redis did not answer)
+     */
+    record Readiness(String redisError, ServiceState.LiveDaemons daemons) {
         boolean ready() {
-            return redisError == null && !daemons.isEmpty();
+            return redisError == null && daemons.count() > 0;
         }
     }
 
@@ -25,7 +27,7 @@ final class ReadinessProbe {
             state.ping();
             return new Readiness(null, state.liveDaemons());
         } catch (JedisException e) {
-            return new Readiness("Redis is unreachable: " + e.getMessage(), List.of());
+            return new Readiness("Redis is unreachable: " + e.getMessage(), new ServiceState.LiveDaemons(List.of(), List.of()));
         }
     }
 }

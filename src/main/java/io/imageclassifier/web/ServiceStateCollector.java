@@ -43,10 +43,10 @@ final class ServiceStateCollector implements MultiCollector {
         List<MetricSnapshot> metrics = new ArrayList<>();
         metrics.add(gauge("imageclassifier_queue_limit", "Queue length past which /predict answers 503.", queueLimit));
         long queueLength;
-        List<DaemonHeartbeat> daemons;
+        ServiceState.LiveDaemons live;
         try {
             queueLength = state.queueLength();
-            daemons = state.liveDaemons();
+            live = state.liveDaemons();
         } catch (JedisException e) {
             metrics.add(gauge("imageclassifier_redis_up", "1 when Redis answered this scrape, else 0.", 0));
             return new MetricSnapshots(metrics);
@@ -54,7 +54,11 @@ final class ServiceStateCollector implements MultiCollector {
         metrics.add(gauge("imageclassifier_redis_up", "1 when Redis answered this scrape, else 0.", 1));
         metrics.add(gauge("imageclassifier_queue_length",
                 "Jobs in the queue: waiting, or taken by a model daemon and not yet answered.", queueLength));
-        metrics.add(gauge("imageclassifier_daemons_live", "Model daemons with a fresh heartbeat.", daemons.size()));
+        metrics.add(gauge("imageclassifier_daemons_live", "Model daemons with a fresh heartbeat.", live.count()));
+        metrics.add(gauge("imageclassifier_daemon_heartbeats_unreadable", "Live model daemons whose heartbeat this"
+                + " web app cannot read (another version?): counted as live, without their figures.",
+                live.unreadable().size()));
+        List<DaemonHeartbeat> daemons = live.readable();
         metrics.add(daemonInfo(daemons));
         metrics.add(daemonCounter(daemons, "imageclassifier_daemon_batches",
                 "Batches the model daemon has run.", DaemonHeartbeat::batches));

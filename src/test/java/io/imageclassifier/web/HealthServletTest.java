@@ -22,7 +22,7 @@ class HealthServletTest {
 
     @Test
     void readyTellsAnyoneTheVerdictButNotWhichDaemonsRunWhere() throws IOException {
-        when(probe.check()).thenReturn(new ReadinessProbe.Readiness(null, List.of(DAEMON)));
+        when(probe.check()).thenReturn(new ReadinessProbe.Readiness(null, new ServiceState.LiveDaemons(List.of(DAEMON), List.of())));
 
         get("/ready");
 
@@ -33,7 +33,7 @@ class HealthServletTest {
     @Test
     void notReadyIs503WithAOneLineReason() throws IOException {
         when(probe.check()).thenReturn(new ReadinessProbe.Readiness("Redis is unreachable: Connection refused (10.0.0.7:6379)",
-                List.of()));
+                new ServiceState.LiveDaemons(List.of(), List.of())));
 
         get("/ready");
 
@@ -44,7 +44,7 @@ class HealthServletTest {
 
     @Test
     void detailNamesEachDaemonItsModelAndCounts() throws IOException {
-        when(probe.check()).thenReturn(new ReadinessProbe.Readiness(null, List.of(DAEMON)));
+        when(probe.check()).thenReturn(new ReadinessProbe.Readiness(null, new ServiceState.LiveDaemons(List.of(DAEMON), List.of())));
 
         get("/detail");
 
@@ -57,7 +57,7 @@ class HealthServletTest {
 
     @Test
     void detailWithoutDaemonsIs503SayingSo() throws IOException {
-        when(probe.check()).thenReturn(new ReadinessProbe.Readiness(null, List.of()));
+        when(probe.check()).thenReturn(new ReadinessProbe.Readiness(null, new ServiceState.LiveDaemons(List.of(), List.of())));
 
         get("/detail");
 

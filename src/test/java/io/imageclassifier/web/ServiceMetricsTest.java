@@ -19,6 +19,7 @@ class ServiceMetricsTest {
     private static final class FakeState extends ServiceState {
         long queueLength;
         List<DaemonHeartbeat> daemons = List.of();
+        List<String> unreadable = List.of();
         boolean redisDown;
 
         FakeState() {
@@ -34,8 +35,8 @@ class ServiceMetricsTest {
         }
 
         @Override
-        List<DaemonHeartbeat> liveDaemons() {
-            return daemons;
+        LiveDaemons liveDaemons() {
+            return new LiveDaemons(daemons, unreadable);
         }
     }
 
@@ -55,6 +56,18 @@ class ServiceMetricsTest {
         assertContains(text, "imageclassifier_request_duration_seconds_bucket{le=\"0.05\"} 2");
         assertContains(text, "imageclassifier_request_duration_seconds_bucket{le=\"0.5\"} 3");
         assertContains(text, "imageclassifier_request_duration_seconds_count 3");
+    }
+
+    @Test
+    void countsADaemonWithAnUnreadableHeartbeatAsLiveAndSaysHowManyThereAre() throws IOException {
+        state.daemons = List.of(new DaemonHeartbeat("host-1", "resnet50.onnx", "CPU", 32, 3, 7, 2,
+                DaemonHeartbeat.newBatchSizeHistogram(), DaemonHeartbeat.newInferenceSecondsHistogram()));
+        state.unreadable = List.of("host-2");
+
+        String text = scrape();
+
+        assertContains(text, "imageclassifier_daemons_live 2");
+        assertContains(text, "imageclassifier_daemon_heartbeats_unreadable 1");
     }
 
     @Test
