@@ -184,6 +184,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
                 backoff.pause();
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "result listener failed; continuing", e);
+                backoff.pause();   // never spin on a failure that repeats
             }
         }
     }

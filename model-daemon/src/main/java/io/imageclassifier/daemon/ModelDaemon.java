@@ -112,7 +112,7 @@ public final class ModelDaemon {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("stopping: finishing the batch in flight");
-                daemon.running = false;
+                daemon.stop();
                 try {
                     stopped.await();
                 } catch (InterruptedException e) {
@@ -142,24 +142,54 @@ public final class ModelDaemon {
         this.heartbeat = sink;
     }
 
-    /** Serves batches until asked to stop; survives Redis outages by reconnecting with backoff. */
+    /**
+     * Serves batches until asked to stop. Any failure, a lost connection or Redis refusing
+     * commands (OOM, NOPERM, MISCONF) as much as a failed batch, is retried with backoff, and
+     * said once per outage rather than once per pass: a daemon must neither spin nor flood its
+     * log while Redis is in trouble.
+     */
     void run() {
         Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
+        String failing = null;   // what has failed since the last good pass, once said
         while (running) {
             try {
                 serveOneBatch();
                 heartbeat.accept(this::heartbeat);
+                if (failing != null) {
+                    LOG.info("serving again (after: " + failing + ")");
+                    failing = null;
+                }
                 backoff.reset();
-            } catch (JedisConnectionException e) {
-                LOG.warning("Redis unreachable (" + e.getMessage() + "); retrying");
-                backoff.pause();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                LOG.log(Level.SEVERE, "batch failed", e);
+                if (failing == null) {
+                    failing = describe(e);
+                    if (e instanceof JedisException) {
+                        LOG.warning(failing + "; retrying with backoff, up to every " + MAX_BACKOFF.toSeconds() + " s");
+                    } else {
+                        LOG.log(Level.SEVERE, failing + "; retrying with backoff", e);
+                    }
+                }
+                backoff.pause();
             }
         }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof JedisConnectionException) {
+            return "Redis unreachable (" + e.getMessage() + ")";
+        }
+        if (e instanceof JedisException) {
+            return "Redis refused a command (" + e.getMessage() + ")";
+        }
+        return "a batch failed (" + e + ")";
+    }
+
+    /** Ends {@link #run()} after the batch in flight. */
+    void stop() {
+        running = false;
     }
 
     /** What this daemon is and has done so far, as its heartbeat publishes it. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.doThrow;
@@ -23,8 +25,15 @@ import io.imageclassifier.protocol.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 class ModelDaemonTest {
 
@@ -201,6 +210,49 @@ class ModelDaemonTest {
     }
 
     // --- helpers -----------------------------------------------------------------------------
+
+    @Test
+    void redisRefusingCommandsIsSaidOnceAndRetriedWithBackoffNotInATightLoop() throws Exception {
+        JobSource refusing = mock(JobSource.class);
+        AtomicInteger attempts = new AtomicInteger();
+        when(refusing.take(anyInt(), any())).thenAnswer(call -> {
+            attempts.incrementAndGet();
+            throw new JedisDataException("OOM command not allowed when used memory > 'maxmemory'");
+        });
+        ModelDaemon daemon = new ModelDaemon(settings, classifier, new Labels(NAMES), refusing, clock);
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger(ModelDaemon.class.getName());
+        log.addHandler(capture);
+        try {
+            Thread serving = new Thread(daemon::run);
+            serving.start();
+            Thread.sleep(1000);
+            daemon.stop();
+            serving.join(10_000);
+        } finally {
+            log.removeHandler(capture);
+        }
+
+        // Backoff of 0.2, 0.4, 0.8 s: a handful of attempts in a second, not thousands.
+        assertTrue(attempts.get() <= 5, attempts.get() + " attempts in one second");
+        assertEquals(1, logged.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).count(),
+                "one line for the outage: " + logged.stream().map(LogRecord::getMessage).toList());
+        assertTrue(logged.get(0).getMessage().contains("OOM"), logged.get(0).getMessage());
+    }
 
     private ModelDaemon daemon() {
         return daemon(settings);
