@@ -98,6 +98,7 @@ public final class Settings {
     public long uploadMaxBytes() { return longInteger("upload.max.bytes"); }
     public long imageMaxPixels() { return longInteger("image.max.pixels"); }
     public long imageDecodeBudgetMegabytes() { return longInteger("image.decode.budget.mb"); }
+    public boolean imageJpegDctScaling() { return bool("image.jpeg.dct.scaling"); }
 
     public Path modelPath() { return Path.of(string("model.path")); }
     public Path labelsPath() { return Path.of(string("labels.path")); }

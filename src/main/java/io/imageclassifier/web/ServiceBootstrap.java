@@ -48,7 +48,8 @@ public class ServiceBootstrap implements ServletContextListener {
                 settings.imageDecodeBudgetMegabytes(), Runtime.getRuntime());
         decoders = NativeDecoders.load();
         ImagePreprocessor preprocessor = new ImagePreprocessor(settings.imageWidth(), settings.imageHeight(),
-                settings.imageMaxPixels(), decodeBudget, settings.requestTimeout(), decoders);
+                settings.imageMaxPixels(), decodeBudget, settings.requestTimeout(), decoders,
+                settings.imageJpegDctScaling());
         ServletRegistration.Dynamic predict = context.addServlet("predict",
                 new PredictServlet(preprocessor, queue, settings.requestTimeout()));
         predict.addMapping(PredictServlet.PATH);
@@ -70,7 +71,8 @@ public class ServiceBootstrap implements ServletContextListener {
         tracking.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         LOG.info("image classifier ready: POST /predict (upload limit " + uploadLimit + " bytes, timeout "
                 + settings.requestTimeout().toMillis() + " ms, decode budget " + (decodeBudget.capacityBytes() >> 20)
-                + " MB, JPEG decoder " + (decoders.jpeg() != null ? "libjpeg-turbo" : "ImageIO") + ", WebP "
+                + " MB, JPEG decoder " + (decoders.jpeg() != null ? "libjpeg-turbo" : "ImageIO")
+                + (settings.imageJpegDctScaling() ? " with DCT scaling" : "") + ", WebP "
                 + (decoders.webp() != null ? "libwebp" : "refused") + ", model input "
                 + settings.imageWidth() + "x" + settings.imageHeight() + ")");
     }

@@ -5,6 +5,7 @@ import java.util.logging.Logger;
 import org.libjpegturbo.turbojpeg.TJ;
 import org.libjpegturbo.turbojpeg.TJDecompressor;
 import org.libjpegturbo.turbojpeg.TJException;
+import org.libjpegturbo.turbojpeg.TJScalingFactor;
 
 /**
  * Decodes JPEGs with libjpeg-turbo through its own Java API (Debian's libturbojpeg-java). It is
@@ -21,14 +22,18 @@ final class TurboJpegDecoder {
     /** A warning means damaged data (libjpeg fills the rest with gray); Pillow refuses such files too. */
     private static final int FLAGS = TJ.FLAG_STOPONWARNING;
 
-    private TurboJpegDecoder() {
+    /** libjpeg-turbo's DCT scaling factors (1/8 to 2). */
+    private final TJScalingFactor[] scalingFactors;
+
+    private TurboJpegDecoder(TJScalingFactor[] scalingFactors) {
+        this.scalingFactors = scalingFactors;
     }
 
     /** The decoder, or null (with one log line saying why) when libjpeg-turbo cannot be loaded. */
     static TurboJpegDecoder loadIfAvailable() {
         try {
             new TJDecompressor().close();
-            return new TurboJpegDecoder();
+            return new TurboJpegDecoder(TJ.getScalingFactors());
         } catch (LinkageError | TJException e) {
             LOG.log(Level.WARNING, "libjpeg-turbo is not available (" + e + "); JPEGs are decoded by ImageIO, which"
                     + " is several times slower and not bit-for-bit Pillow's. Install libturbojpeg-java and"
@@ -40,7 +45,7 @@ final class TurboJpegDecoder {
     /** A JPEG whose header has been read; {@link #close()} frees the native decoder. */
     Jpeg open(byte[] jpeg) {
         try {
-            return new Jpeg(new TJDecompressor(jpeg));
+            return new Jpeg(new TJDecompressor(jpeg), scalingFactors);
         } catch (TJException e) {
             throw new BadRequestException("the JPEG could not be decoded (" + e.getMessage() + ")", e);
         }
@@ -48,22 +53,60 @@ final class TurboJpegDecoder {
 
     static final class Jpeg implements AutoCloseable {
         private final TJDecompressor decompressor;
+        private final TJScalingFactor[] scalingFactors;
+        /** The size it decodes to: the stored size, unless {@link #scaleDownTo} chose a smaller one. */
+        private int width;
+        private int height;
 
-        private Jpeg(TJDecompressor decompressor) {
+        private Jpeg(TJDecompressor decompressor, TJScalingFactor[] scalingFactors) {
             this.decompressor = decompressor;
+            this.scalingFactors = scalingFactors;
+            this.width = decompressor.getWidth();
+            this.height = decompressor.getHeight();
         }
 
-        int width() {
+        /** The size the header declares. */
+        int storedWidth() {
             return decompressor.getWidth();
         }
 
-        int height() {
+        int storedHeight() {
             return decompressor.getHeight();
         }
 
-        /** Bytes per pixel that {@link #decodeRgb()} allocates on its way to RGB. */
+        /** The size {@link #decodeRgb} returns. */
+        int width() {
+            return width;
+        }
+
+        int height() {
+            return height;
+        }
+
+        /** Bytes per pixel that {@link #decodeRgb} allocates on its way to RGB. */
         int decodedBytesPerPixel() {
             return isCmyk() ? 4 + 3 : 3;
+        }
+
+        /**
+         * Chooses to decode at the smallest of 1/2, 1/4 and 1/8 that leaves at least
+         * {@code minWidth x minHeight} pixels: libjpeg-turbo's reduced inverse DCT then produces
+         * the smaller image directly, skipping most of the decoding work. Its other factors (7/8,
+         * 3/4, ...) measured no faster than a full decode. The pixels are no longer Pillow's
+         * (Pillow decodes at full size unless asked for a draft).
+         */
+        void scaleDownTo(int minWidth, int minHeight) {
+            for (TJScalingFactor factor : scalingFactors) {
+                if (factor.getNum() != 1 || factor.getDenom() == 1) {
+                    continue;
+                }
+                int w = factor.getScaled(decompressor.getWidth());
+                int h = factor.getScaled(decompressor.getHeight());
+                if (w >= minWidth && h >= minHeight && (long) w * h < (long) width * height) {
+                    width = w;
+                    height = h;
+                }
+            }
         }
 
         /** Interleaved 8-bit RGB, as Pillow's {@code convert("RGB")} of the decoded image gives it. */
@@ -84,8 +127,9 @@ final class TurboJpegDecoder {
         }
 
         private byte[] decompress(int pixelFormat, int channels) throws TJException {
-            byte[] pixels = new byte[width() * height() * channels];
-            decompressor.decompress(pixels, 0, 0, width(), 0, height(), pixelFormat, FLAGS);
+            byte[] pixels = new byte[width * height * channels];
+            // Asked for width x height, libjpeg-turbo picks the scaling factor that yields exactly that.
+            decompressor.decompress(pixels, 0, 0, width, 0, height, pixelFormat, FLAGS);
             return pixels;
         }
 

@@ -304,6 +304,22 @@ class ImagePreprocessorTest {
         assertEquals(SIZE * SIZE * 3, strict.toModelInput(png(solid(100, 100, RED))).length);
     }
 
+    @Test
+    void dctScalingOfALargeJpegStaysCloseToTheFullDecode() {
+        byte[] photo = jpeg(rgb(1600, 1200, (x, y) -> ((x / 6) & 0xFF) << 16 | ((y / 5) & 0xFF) << 8 | ((x + y) / 11 & 0xFF)));
+        ImagePreprocessor scaling = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, new DecodeMemoryBudget(1L << 30),
+                Duration.ZERO, NativeDecoders.load(), true);
+
+        byte[] full = preprocessor.toModelInput(photo);
+        byte[] scaled = scaling.toModelInput(photo);
+
+        long total = 0;
+        for (int i = 0; i < full.length; i++) {
+            total += Math.abs((full[i] & 0xFF) - (scaled[i] & 0xFF));
+        }
+        assertTrue(total / (double) full.length < 2.0, "mean difference " + total / (double) full.length);
+    }
+
     // --- decode memory budget ------------------------------------------------------------------
 
     @Test

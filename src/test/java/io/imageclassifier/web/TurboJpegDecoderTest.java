@@ -45,6 +45,32 @@ class TurboJpegDecoderTest {
     }
 
     @Test
+    void scalesDownByTheLargestPowerOfTwoThatKeepsTheMinimumSize() {
+        byte[] file = jpeg(rgb(2000, 1600, (x, y) -> (x / 8 & 0xFF) << 16 | (y / 8 & 0xFF) << 8));
+
+        try (TurboJpegDecoder.Jpeg image = decoder.open(file)) {
+            image.scaleDownTo(448, 448);   // 1/4 would give 500x400; 1/2 gives 1000x800
+
+            assertEquals(1000, image.width());
+            assertEquals(800, image.height());
+            assertEquals(2000, image.storedWidth());
+            assertEquals(1000 * 800 * 3, image.decodeRgb().length);
+        }
+    }
+
+    @Test
+    void neverScalesBelowTheMinimumSize() {
+        byte[] file = jpeg(rgb(640, 480, (x, y) -> x << 8));
+
+        try (TurboJpegDecoder.Jpeg image = decoder.open(file)) {
+            image.scaleDownTo(448, 448);   // 1/2 would give 320x240
+
+            assertEquals(640, image.width());
+            assertEquals(480, image.height());
+        }
+    }
+
+    @Test
     void convertsCmykAsPillowDoesWithAdobePolarity() {
         // Stored inverted (Adobe): 255 is no ink. No ink gives white, full K gives black, and
         // full cyan at no black gives (0, 255, 255).
