@@ -6,6 +6,7 @@ import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
+import io.imageclassifier.protocol.RedisClock;
 import io.imageclassifier.protocol.Settings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,6 +64,8 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private final PendingPredictions pending;
     private final ScheduledThreadPoolExecutor timer;
     private final Thread listener;
+    /** Deadlines are stamped on Redis's clock, which the daemons check them against. */
+    private final RedisClock clock;
     private volatile boolean running = true;
     private final AtomicBoolean queueingFailing = new AtomicBoolean();
     /** Set when a request found no free pooled connection, cleared by the next job queued. */
@@ -79,6 +82,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreadsNamed("prediction-timeouts"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.pending = new PendingPredictions(timer);
+        this.clock = RedisClock.of(redis);
         this.listener = daemonThreadsNamed("prediction-result-listener").newThread(this::listenForResults);
         this.listener.start();
         LOG.info("queueing to Redis " + settings.redisHost() + ":" + settings.redisPort()
@@ -89,7 +93,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
     public CompletableFuture<PredictionResult> submit(byte[] rgbPixels) {
         String jobId = UUID.randomUUID().toString();
         Duration timeout = settings.requestTimeout();
-        PredictionJob job = new PredictionJob(jobId, resultList, System.currentTimeMillis() + timeout.toMillis(),
+        PredictionJob job = new PredictionJob(jobId, resultList, clock.millis() + timeout.toMillis(),
                 settings.imageWidth(), settings.imageHeight(), rgbPixels);
         // Wait before queueing, so even an instant answer finds its request.
         CompletableFuture<PredictionResult> result = pending.register(jobId, timeout);
@@ -161,8 +165,14 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private void listenForResults() {
         Backoff backoff = new Backoff(Duration.ofMillis(100), MAX_BACKOFF);
         boolean redisWasDown = false;
+        long nextClockSync = 0;
         while (running) {
             try {
+                // Between waits for results (each at most LISTEN_BLOCK): no thread of its own.
+                if (System.nanoTime() - nextClockSync >= 0) {
+                    clock.sync();
+                    nextClockSync = System.nanoTime() + RedisClock.SYNC_INTERVAL.toNanos();
+                }
                 KeyValue<String, List<String>> popped = redis.blmpop(
                         LISTEN_BLOCK.toMillis() / 1000.0, ListDirection.RIGHT, RESULTS_PER_READ, resultList);
                 if (redisWasDown) {

@@ -73,10 +73,21 @@ final class StackControl {
 
     /** {@link #run} in the given working folder. */
     static void runIn(Path folder, String... command) throws Exception {
+        runIn(folder, Map.of(), command);
+    }
+
+    /** {@link #run} with these variables added to its environment. */
+    static void runWith(Map<String, String> environment, String... command) throws Exception {
+        runIn(REPO, environment, command);
+    }
+
+    private static void runIn(Path folder, Map<String, String> environment, String... command) throws Exception {
         Path log = Files.createTempFile("it-command", ".log");
         try {
-            Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             int exitCode = process.waitFor();
             String output = Files.readString(log);
             System.out.print(output);

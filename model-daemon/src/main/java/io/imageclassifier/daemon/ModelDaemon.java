@@ -7,6 +7,7 @@ import io.imageclassifier.protocol.HistogramCounts;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
+import io.imageclassifier.protocol.RedisClock;
 import io.imageclassifier.protocol.Settings;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -20,6 +21,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.RedisClient;
@@ -101,9 +105,19 @@ public final class ModelDaemon {
                 settings.modelThreads(), settings.batchSize(), settings.imageWidth(), settings.imageHeight());
              RedisClient redis = RedisClients.create(settings, 2, IDLE_WAIT.toMillis())) {
             QueueKeys keys = QueueKeys.from(settings);
+            // Deadlines are stamped by web hosts on Redis's clock: checked on it too, whatever
+            // this host's clock says.
+            RedisClock clock = RedisClock.of(redis);
+            ScheduledExecutorService clockSync = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "redis-clock-sync");
+                thread.setDaemon(true);
+                return thread;
+            });
+            clockSync.scheduleWithFixedDelay(() -> syncQuietly(clock), 0, RedisClock.SYNC_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
             RedisJobSource source = new RedisJobSource(redis, keys, consumerName(),
-                    settings.resultTtl(), settings.queueClaimIdle(), Clock.systemUTC());
-            ModelDaemon daemon = new ModelDaemon(settings, classifier, labels, source, Clock.systemUTC());
+                    settings.resultTtl(), settings.queueClaimIdle(), clock);
+            ModelDaemon daemon = new ModelDaemon(settings, classifier, labels, source, clock);
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(redis, keys.daemonHeartbeat(consumerName()),
                     Clock.systemUTC());
             daemon.publishHeartbeatsTo(heartbeat);
@@ -261,6 +275,15 @@ public final class ModelDaemon {
             }
         }
         return true;
+    }
+
+    /** A failed sync keeps the last offset; the serving loop reports Redis trouble itself. */
+    private static void syncQuietly(RedisClock clock) {
+        try {
+            clock.sync();
+        } catch (JedisException e) {
+            LOG.fine("could not read Redis's time: " + e.getMessage());
+        }
     }
 
     private static void joinGroupWhenRedisAnswers(RedisJobSource source, Settings settings) {
