@@ -263,9 +263,10 @@ stop_redis() {
   local pid
   pid=$(pid_of "$REDIS_PID") || return 0
   say "Stopping Redis (pid $pid)"
-  # REDISCLI_AUTH keeps the password off the command line (ps); nothing to save: no persistence.
+  # REDISCLI_AUTH keeps the password off the command line (ps). SHUTDOWN writes no snapshot
+  # (save "") but flushes the append-only file when redis.appendonly is on.
   REDISCLI_AUTH=$(redis_password 2>/dev/null || true) \
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
   wait_gone "$pid" 15 || kill -KILL "$pid" 2>/dev/null || true
   rm -f "$REDIS_PID"
 }
