@@ -9,20 +9,26 @@
 #   DAEMON_READY_TIMEOUT    seconds to wait for "model daemon ready" (default 180)
 #   TOMCAT_READY_TIMEOUT    seconds to wait for Tomcat to answer 200 (default 120)
 
+# What the scripts create is readable by the service user unless made private on purpose
+# (secrets are written under umask 077), whatever umask root's shell has.
+umask 022
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # runtime/ is a link when the checkout lies where the service user cannot reach (see setup); the
 # services are always given its real path.
 RUNTIME=$(readlink -f "$ROOT/runtime")
 TOMCAT_HOME=$RUNTIME/tomcat
 LOG_DIR=$RUNTIME/logs
+# Root's: the layout and the daemons' pid files. The services write only into run/service
+# (Redis's and Tomcat's own pid files), which root reads but never writes.
 RUN_DIR=$RUNTIME/run
+SERVICE_RUN_DIR=$RUN_DIR/service
 SECRETS_DIR=$RUNTIME/secrets
 CONFIG_FILE=$RUNTIME/classifier.properties
 REDIS_CONF=$RUNTIME/redis/redis.conf
 # What Redis may write (nothing, without persistence, but it must have a folder of its own).
 REDIS_DATA=$RUNTIME/redis/data
 REDIS_PORT=6379
-REDIS_PID=$RUN_DIR/redis.pid
+REDIS_PID=$SERVICE_RUN_DIR/redis.pid
 REDIS_LOG=$LOG_DIR/redis.log
 DAEMON_JAR=$ROOT/model-daemon/target/model-daemon.jar
 # libjpeg-turbo's Java API and JNA (for libwebp), Debian's jars, linked into each Tomcat's lib/.
@@ -44,13 +50,16 @@ JK_WORKERS=/etc/libapache2-mod-jk/imageclassifier-workers.properties
 SERVICE_USER=imageclassifier
 # Prefix that runs a command as SERVICE_USER. setpriv replaces itself with the command (su and
 # runuser stay behind as its parent), so a pid file names the service and signals reach it.
-AS_SERVICE_USER=(setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups --)
+# setsid first: a service must not share root's terminal, where it could push keystrokes into
+# root's shell (TIOCSTI). Neither forks here (the caller is never a process group leader).
+AS_SERVICE_USER=(setsid setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups --)
 
 # own_tomcat_base BASE: Tomcat's binaries and settings stay root's, readable by the service
 # group (the AJP secret is in conf/); the service user owns only what Tomcat writes.
 own_tomcat_base() {
   local d
-  chgrp -R "$SERVICE_USER" "$1"
+  mkdir -p "$1/conf/Catalina/localhost"   # Tomcat looks for context files here, and cannot create it
+  chgrp -hR "$SERVICE_USER" "$1"
   chmod -R g+rX,g-w,o-rwx "$1"
   for d in logs temp work webapps; do
     mkdir -p "$1/$d"
@@ -68,7 +77,7 @@ daemon_log() { echo "$LOG_DIR/model-daemon$(suffix "$1").log"; }
 daemon_run_jar() { echo "$RUNTIME/daemon$(suffix "$1")/model-daemon.jar"; }
 # Tomcat N shares the binaries in runtime/tomcat (CATALINA_HOME) and has its own CATALINA_BASE.
 tomcat_base() { echo "$TOMCAT_HOME$(suffix "$1")"; }
-tomcat_pidfile() { echo "$RUN_DIR/tomcat$(suffix "$1").pid"; }
+tomcat_pidfile() { echo "$SERVICE_RUN_DIR/tomcat$(suffix "$1").pid"; }
 # Ports of Tomcat N: HTTP 8080, 8081, ...; AJP 8009, 8010, ...; shutdown 8005, 8006, ...
 tomcat_http_port() { echo $((8079 + $1)); }
 tomcat_ajp_port() { echo $((8008 + $1)); }
@@ -108,6 +117,14 @@ pid_of() {
   [ -s "$1" ] || return 1
   pid=$(tr -dc 0-9 <"$1")
   [ -n "$pid" ] && alive "$pid" && echo "$pid"
+}
+
+# service_pid_of PIDFILE: pid_of for a pid file a service wrote itself, only if that process is
+# the service user's: root must not signal whatever pid the service user puts there.
+service_pid_of() {
+  local pid
+  pid=$(pid_of "$1") || return 1
+  [ "$(stat -c %U "/proc/$pid" 2>/dev/null)" = "$SERVICE_USER" ] && echo "$pid"
 }
 
 # pids_running SUBSTRING: processes whose command line contains SUBSTRING (one of our absolute
@@ -219,11 +236,11 @@ stop_debian_tomcat() {
 stop_tomcat_instance() {
   local n=$1 base pidfile pid
   base=$(tomcat_base "$n"); pidfile=$(tomcat_pidfile "$n")
-  for pid in $({ pid_of "$pidfile"; pids_running "-Dcatalina.base=$base "; } | sort -u); do
+  for pid in $({ service_pid_of "$pidfile"; pids_running "-Dcatalina.base=$base "; } | sort -u); do
     say "Stopping Tomcat $n (pid $pid)"
-    mkdir -p "$RUN_DIR" && echo "$pid" >"$pidfile"   # catalina.sh -force kills by pid file
-    CATALINA_BASE=$base CATALINA_PID=$pidfile "$TOMCAT_HOME/bin/catalina.sh" stop 30 -force >/dev/null 2>&1 ||
-      kill -TERM "$pid" 2>/dev/null || true
+    # As the service user: -force kills by the pid file, which that user wrote.
+    CATALINA_BASE=$base CATALINA_PID=$pidfile "${AS_SERVICE_USER[@]}" "$TOMCAT_HOME/bin/catalina.sh" stop 30 -force \
+      >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
     wait_gone "$pid" 30 || kill -KILL "$pid" 2>/dev/null || true
   done
   rm -f "$pidfile"
@@ -261,7 +278,8 @@ stop_daemon_instance() {
 
 stop_redis() {
   local pid
-  pid=$(pid_of "$REDIS_PID") || return 0
+  # run/redis.pid: where a stack started before run/service kept it.
+  pid=$(service_pid_of "$REDIS_PID" || service_pid_of "$RUN_DIR/redis.pid") || return 0
   say "Stopping Redis (pid $pid)"
   # REDISCLI_AUTH keeps the password off the command line (ps). SHUTDOWN writes no snapshot
   # (save "") but flushes the append-only file when redis.appendonly is on.
@@ -332,8 +350,9 @@ start_daemon() {
   say "Starting model daemon $n on $device (as $SERVICE_USER)"
   # A fresh log per run (the previous one is kept as .1), so "ready" below is this run's.
   [ -f "$log" ] && mv -f "$log" "$log.1"
-  (cd "$RUNTIME" && CLASSIFIER_CONFIG=$CONFIG_FILE MODEL_DEVICE=$device \
-    exec nohup "${AS_SERVICE_USER[@]}" "${cmd[@]}" >>"$log" 2>&1 </dev/null) &
+  # The log is opened by the service user: root never writes into the folder that user owns.
+  (cd "$RUNTIME" && CLASSIFIER_CONFIG=$CONFIG_FILE MODEL_DEVICE=$device exec nohup "${AS_SERVICE_USER[@]}" \
+    sh -c 'exec "$@" >>"$0" 2>&1' "$log" "${cmd[@]}" >/dev/null 2>&1 </dev/null) &
   pid=$!
   echo "$pid" >"$(daemon_pidfile "$n")"
   info "pid $pid, waiting for 'model daemon ready' in $log"

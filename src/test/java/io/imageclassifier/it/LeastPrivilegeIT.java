@@ -51,9 +51,12 @@ class LeastPrivilegeIT {
     }
 
     @Test
-    void theServiceUserCannotChangeTheModelOrItsSettings() throws Exception {
+    void theServiceUserCannotChangeTheModelItsSettingsOrWhatRootActsOn() throws Exception {
+        // run/ holds the layout and the daemons' pid files, which root reads and acts on.
         for (Path file : List.of(RUNTIME.resolve("model/resnet50.onnx"), RUNTIME.resolve("classifier.properties"),
-                RUNTIME.resolve("tomcat/conf/server.xml"), RUNTIME.resolve("tomcat/lib"))) {
+                RUNTIME.resolve("tomcat/conf/server.xml"), RUNTIME.resolve("tomcat/lib"), RUNTIME.resolve("run"),
+                RUNTIME.resolve("run/layout"), RUNTIME.resolve("run/model-daemon.pid"))) {
+            assertTrue(Files.exists(file), file + " exists");
             Process check = new ProcessBuilder("setpriv", "--reuid=" + SERVICE_USER, "--regid=" + SERVICE_USER,
                     "--init-groups", "--", "test", "-w", file.toString()).start();
             assertEquals(1, check.waitFor(), SERVICE_USER + " may not write " + file);

@@ -28,7 +28,7 @@ class ScaleOutIT {
 
     @Test
     void stoppingOneTomcatAndOneDaemonMidLoadLosesNothing() throws Exception {
-        assertTrue(Files.exists(StackControl.RUN.resolve("tomcat-2.pid"))
+        assertTrue(Files.exists(StackControl.RUN.resolve("service/tomcat-2.pid"))
                         && Files.exists(StackControl.RUN.resolve("model-daemon-2.pid")),
                 "needs the stack started with --devices cpu,cpu --tomcats 2");
         long firstDaemonOffset = StackControl.logSize(ServiceClient.DAEMON_LOG);

@@ -46,9 +46,13 @@ final class StackControl {
         return pid("model-daemon.pid");
     }
 
-    /** The pid in one of scripts/start's pid files, e.g. {@code tomcat-2.pid}. */
+    /**
+     * The pid in one of the stack's pid files, e.g. {@code tomcat-2.pid}: scripts/start's own
+     * (the daemons') or, in run/service, one a service wrote itself (Redis, Tomcat).
+     */
     static long pid(String pidFile) throws IOException {
-        return Long.parseLong(Files.readString(RUN.resolve(pidFile)).trim());
+        Path own = RUN.resolve(pidFile);
+        return Long.parseLong(Files.readString(Files.exists(own) ? own : RUN.resolve("service").resolve(pidFile)).trim());
     }
 
     /** Runs {@code kill -SIGNAL pid}. */

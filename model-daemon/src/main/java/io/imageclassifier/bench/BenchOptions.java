@@ -53,7 +53,7 @@ public final class BenchOptions {
                                       Maven rewrites in place under the running daemon
               --daemon-log PATH       (default runtime/logs/model-daemon.log)
               --daemon-pid-file PATH  for the soak (default runtime/run/model-daemon.pid)
-              --tomcat-pid-file PATH  for the soak (default runtime/run/tomcat.pid)
+              --tomcat-pid-file PATH  for the soak (default runtime/run/service/tomcat.pid)
               --replot RESULTS.json   only redraw bench.png from an earlier run's results.json (next to it)
               -h, --help
             """;
@@ -182,7 +182,7 @@ public final class BenchOptions {
             daemonPidFile = root.resolve("runtime/run/model-daemon.pid");
         }
         if (tomcatPidFile == null) {
-            tomcatPidFile = root.resolve("runtime/run/tomcat.pid");
+            tomcatPidFile = root.resolve("runtime/run/service/tomcat.pid");
         }
         if (!url.getScheme().startsWith("http")) {
             throw new IllegalArgumentException("--url must be http(s)");

@@ -35,9 +35,9 @@ public final class StackCpu {
     public Snapshot take() {
         Map<String, Reading> parts = new LinkedHashMap<>();
         parts.put("daemon", jvmOrProcess(root.resolve("runtime/run/model-daemon.pid")));
-        parts.put("tomcat", jvmOrProcess(root.resolve("runtime/run/tomcat.pid")));
+        parts.put("tomcat", jvmOrProcess(root.resolve("runtime/run/service/tomcat.pid")));
         parts.put("apache", apache());
-        parts.put("redis", jvmOrProcess(root.resolve("runtime/run/redis.pid")));
+        parts.put("redis", jvmOrProcess(root.resolve("runtime/run/service/redis.pid")));
         long self = ProcessHandle.current().pid();
         parts.put("client", new Reading(self, ticks(self, false)));
         return new Snapshot(parts);
