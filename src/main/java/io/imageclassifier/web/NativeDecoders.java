@@ -8,7 +8,22 @@ record NativeDecoders(TurboJpegDecoder jpeg, LibWebPDecoder webp) implements Aut
 
     /** Loads both; each one that is missing says so once in the log. */
     static NativeDecoders load() {
-        return new NativeDecoders(TurboJpegDecoder.loadIfAvailable(), LibWebPDecoder.loadIfAvailable());
+        return new NativeDecoders(loadQuietly(TurboJpegDecoder::loadIfAvailable, "libjpeg-turbo"),
+                loadQuietly(LibWebPDecoder::loadIfAvailable, "libwebp"));
+    }
+
+    /**
+     * Without its jar in Tomcat's lib/, a decoder class cannot even be linked (it names the
+     * library's types), so that failure is caught here, outside it.
+     */
+    private static <T> T loadQuietly(java.util.function.Supplier<T> loader, String library) {
+        try {
+            return loader.get();
+        } catch (LinkageError e) {
+            java.util.logging.Logger.getLogger(NativeDecoders.class.getName()).warning(library + " is not available ("
+                    + e + "): its Java API is not in Tomcat's lib/; run scripts/setup, which links it there");
+            return null;
+        }
     }
 
     static final NativeDecoders NONE = new NativeDecoders(null, null);

@@ -8,6 +8,7 @@ import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.RedisClock;
 import io.imageclassifier.protocol.Settings;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.KeyValue;
 
@@ -83,6 +85,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         this.timer.setRemoveOnCancelPolicy(true);
         this.pending = new PendingPredictions(timer);
         this.clock = RedisClock.of(redis);
+        syncClock();   // before the first job is stamped; the listener keeps it in step
         this.listener = daemonThreadsNamed("prediction-result-listener").newThread(this::listenForResults);
         this.listener.start();
         LOG.info("queueing to Redis " + settings.redisHost() + ":" + settings.redisPort()
@@ -105,7 +108,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         });
         long queuedBefore;
         try {
-            queuedBefore = enqueueUnlessFull(job);
+            queuedBefore = enqueueRetryingABrokenConnection(job);
         } catch (JedisException e) {
             ServiceUnavailableException unavailable = redisUnavailable(e);
             pending.fail(jobId, unavailable);
@@ -122,6 +125,35 @@ public final class RedisPredictionQueue implements PredictionQueue {
             throw full;
         }
         return result;
+    }
+
+    /**
+     * A failed sync keeps the last offset (0 before the first): results must still be read, and
+     * Redis trouble is reported by the calls that need Redis.
+     */
+    private void syncClock() {
+        try {
+            clock.sync();
+        } catch (RuntimeException e) {
+            LOG.fine("could not read Redis's time: " + e.getMessage());
+        }
+    }
+
+    /**
+     * After Redis restarts, every pooled connection is dead until it is used once, so the first
+     * requests after a restart got 503 although Redis was back. A connection found broken is
+     * dropped by the pool and the job goes out once more on another; a timeout is not retried,
+     * so a hung Redis still costs a request one Redis timeout, not two.
+     */
+    private long enqueueRetryingABrokenConnection(PredictionJob job) {
+        try {
+            return enqueueUnlessFull(job);
+        } catch (JedisConnectionException e) {
+            if (e.getCause() instanceof SocketTimeoutException) {
+                throw e;
+            }
+            return enqueueUnlessFull(job);
+        }
     }
 
     /**
@@ -165,24 +197,24 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private void listenForResults() {
         Backoff backoff = new Backoff(Duration.ofMillis(100), MAX_BACKOFF);
         boolean redisWasDown = false;
-        long nextClockSync = 0;
+        long lastClockSync = System.nanoTime();
         while (running) {
+            // Between waits for results (each at most LISTEN_BLOCK): no thread of its own.
+            if (System.nanoTime() - lastClockSync >= RedisClock.SYNC_INTERVAL.toNanos()) {
+                syncClock();
+                lastClockSync = System.nanoTime();
+            }
             try {
-                // Between waits for results (each at most LISTEN_BLOCK): no thread of its own.
-                if (System.nanoTime() - nextClockSync >= 0) {
-                    clock.sync();
-                    nextClockSync = System.nanoTime() + RedisClock.SYNC_INTERVAL.toNanos();
-                }
                 KeyValue<String, List<String>> popped = redis.blmpop(
                         LISTEN_BLOCK.toMillis() / 1000.0, ListDirection.RIGHT, RESULTS_PER_READ, resultList);
                 if (redisWasDown) {
                     LOG.info("result listener reconnected to Redis");
                     redisWasDown = false;
-                    backoff.reset();
                 }
                 if (popped != null) {
                     popped.getValue().forEach(this::deliver);
                 }
+                backoff.reset();
             } catch (JedisException e) {
                 if (!running) {
                     break;

@@ -44,9 +44,17 @@ final class TurboJpegDecoder {
 
     /** A JPEG whose header has been read; {@link #close()} frees the native decoder. */
     Jpeg open(byte[] jpeg) {
+        TJDecompressor decompressor;
         try {
-            return new Jpeg(new TJDecompressor(jpeg), scalingFactors);
+            decompressor = new TJDecompressor();
         } catch (TJException e) {
+            throw new IllegalStateException("libjpeg-turbo could not start a decoder", e);
+        }
+        try {
+            decompressor.setSourceImage(jpeg, jpeg.length);
+            return new Jpeg(decompressor, scalingFactors);
+        } catch (TJException e) {
+            closeQuietly(decompressor);   // now: its native memory would otherwise wait for the GC
             throw new BadRequestException("the JPEG could not be decoded (" + e.getMessage() + ")", e);
         }
     }
@@ -135,11 +143,15 @@ final class TurboJpegDecoder {
 
         @Override
         public void close() {
-            try {
-                decompressor.close();
-            } catch (TJException e) {
-                LOG.log(Level.FINE, "closing a TurboJPEG decompressor", e);
-            }
+            closeQuietly(decompressor);
+        }
+    }
+
+    private static void closeQuietly(TJDecompressor decompressor) {
+        try {
+            decompressor.close();
+        } catch (TJException e) {
+            LOG.log(Level.FINE, "closing a TurboJPEG decompressor", e);
         }
     }
 

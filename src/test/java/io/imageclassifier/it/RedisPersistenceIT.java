@@ -31,6 +31,8 @@ class RedisPersistenceIT {
             try (RedisClient redis = StackControl.redis()) {
                 assertEquals("yes", redis.configGet("appendonly").get("appendonly"), "Redis keeps an append-only file");
             }
+            assertEquals(200, new ServiceClient().predict(ServiceClient.photo("eagle.jpg"), "eagle.jpg").status(),
+                    "serving on the restarted Redis");
 
             long daemonPid = StackControl.daemonPid();
             Map<Integer, Integer> statuses;

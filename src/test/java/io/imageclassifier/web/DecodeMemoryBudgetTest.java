@@ -43,6 +43,8 @@ class DecodeMemoryBudgetTest {
         DecodeMemoryBudget.Reservation held = budget.reserve(70 * MB, Duration.ZERO);
         CompletableFuture<DecodeMemoryBudget.Reservation> large =
                 CompletableFuture.supplyAsync(() -> budget.reserve(60 * MB, Duration.ofMinutes(1)));
+        Thread.sleep(100);
+        assertTrue(!large.isDone(), "the large one is waiting");
 
         try (DecodeMemoryBudget.Reservation small = budget.reserve(10 * MB, Duration.ZERO)) {
             assertEquals(80 * MB, budget.reservedBytes());

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The web tier feeds the model the pixels the original Python service did: Pillow's
  * {@code Image.open}, {@code convert("RGB")} and {@code resize((224, 224))}, run by Debian's
  * python3-pil on the same files (pillow_oracle.py makes them: every mode and JPEG variant Pillow
- * reads, odd sizes, and the test photos). Each file must agree on at least 99.9 % of its bytes and
- * never differ by more than 1 (measured: every one is bit-for-bit equal).
-
+ * reads, odd sizes, and the test photos). Each file must be bit-for-bit Pillow's: that is what
+ * the fixed-point resize and the native decoders are for, and a regression to summing in double
+ * would be off by one in a few bytes per image.
  */
 class PillowOracleTest {
 
@@ -58,14 +58,14 @@ class PillowOracleTest {
             differing += diff;
             exact += diff == 0 ? 1 : 0;
             report.add(String.format("%-22s %6d bytes differ, max %3d, mean %.3f", name, diff, maxDiff, meanDiff));
-            if (maxDiff > 1 || diff * 1000L > expected.length) {
+            if (diff > 0) {
                 report.add("  ^ outside the bound");
             }
         }
         String table = String.join("\n", report);
         System.out.printf("Pillow oracle: %d files, %d bit-for-bit equal, %d of %d bytes differ%n%s%n",
                 files.size(), exact, differing, bytes, table);
-        assertTrue(!table.contains("outside the bound"), "every file within 0.1 % of bytes and 1 level:\n" + table);
+        assertTrue(!table.contains("outside the bound"), "every file bit-for-bit Pillow's:\n" + table);
     }
 
     /** Runs pillow_oracle.py into the folder; the names of the files it wrote, each with its .rgb. */

@@ -113,8 +113,8 @@ public final class ModelDaemon {
                 thread.setDaemon(true);
                 return thread;
             });
-            clockSync.scheduleWithFixedDelay(() -> syncQuietly(clock), 0, RedisClock.SYNC_INTERVAL.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            clockSync.scheduleWithFixedDelay(() -> syncQuietly(clock), RedisClock.SYNC_INTERVAL.toMillis(),
+                    RedisClock.SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             RedisJobSource source = new RedisJobSource(redis, keys, consumerName(),
                     settings.resultTtl(), settings.queueClaimIdle(), clock);
             ModelDaemon daemon = new ModelDaemon(settings, classifier, labels, source, clock);
@@ -123,6 +123,7 @@ public final class ModelDaemon {
             daemon.publishHeartbeatsTo(heartbeat);
             // Nothing is in flight before the group is joined: until then SIGTERM simply exits.
             joinGroupWhenRedisAnswers(source, settings);
+            syncQuietly(clock);   // Redis answers now: the first job is judged on Redis's clock
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("stopping: finishing the batch in flight");
@@ -277,11 +278,14 @@ public final class ModelDaemon {
         return true;
     }
 
-    /** A failed sync keeps the last offset; the serving loop reports Redis trouble itself. */
+    /**
+     * A failed sync keeps the last offset; the serving loop reports Redis trouble itself. Never
+     * throws: an exception would end the scheduled syncs for good.
+     */
     private static void syncQuietly(RedisClock clock) {
         try {
             clock.sync();
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
             LOG.fine("could not read Redis's time: " + e.getMessage());
         }
     }
