@@ -8,8 +8,10 @@ record NativeDecoders(TurboJpegDecoder jpeg, LibWebPDecoder webp) implements Aut
 
     /** Loads both; each one that is missing says so once in the log. */
     static NativeDecoders load() {
-        return new NativeDecoders(loadQuietly(TurboJpegDecoder::loadIfAvailable, "libjpeg-turbo"),
-                loadQuietly(LibWebPDecoder::loadIfAvailable, "libwebp"));
+        // Lambdas, not method references: a reference links the decoder class where it is
+        // written, outside loadQuietly's catch.
+        return new NativeDecoders(loadQuietly(() -> TurboJpegDecoder.loadIfAvailable(), "libjpeg-turbo"),
+                loadQuietly(() -> LibWebPDecoder.loadIfAvailable(), "libwebp"));
     }
 
     /**
