@@ -33,21 +33,31 @@ public class PredictServlet extends HttpServlet {
 
     private final ImagePreprocessor preprocessor;
     private final PredictionQueue queue;
+    private final Duration requestTimeout;
     /** Backstop only: the queue's own timeout answers first; this catches a result never delivered. */
     private final Duration asyncTimeout;
 
     public PredictServlet(ImagePreprocessor preprocessor, PredictionQueue queue, Duration requestTimeout) {
         this.preprocessor = preprocessor;
         this.queue = queue;
+        this.requestTimeout = requestTimeout;
         this.asyncTimeout = requestTimeout.plusSeconds(10);
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long received = System.nanoTime();
         PredictionQueueCall call;
         try {
             byte[] pixels = preprocessor.toModelInput(readImageField(request));
-            call = new PredictionQueueCall(queue.submit(pixels));
+            // One deadline for the whole request: time spent waiting for decode memory (up to the
+            // request timeout under a burst of huge images) is not granted a second time.
+            Duration left = requestTimeout.minusNanos(System.nanoTime() - received);
+            if (left.isNegative() || left.isZero()) {
+                throw new ServiceUnavailableException("the server is busy decoding other large images; try again shortly",
+                        DecodeMemoryBudget.RETRY_AFTER_SECONDS, null);
+            }
+            call = new PredictionQueueCall(queue.submit(pixels, left));
         } catch (ApiException e) {
             JsonResponses.writeError(response, e);
             return;

@@ -1,6 +1,7 @@
 package io.imageclassifier.web;
 
 import io.imageclassifier.protocol.PredictionResult;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** Where the web tier sends preprocessed images and gets the model's answers back. */
@@ -10,11 +11,13 @@ public interface PredictionQueue extends AutoCloseable {
      * Queues one image for the model.
      *
      * @param rgbPixels the model-sized image, interleaved 8-bit RGB
+     * @param timeout   how long the caller still waits for the answer: what is left of its
+     *                  request's timeout once the upload was decoded
      * @return completes with the daemon's result, or fails with an {@link ApiException}
      *         ({@link GatewayTimeoutException} when no answer comes in time)
      * @throws ServiceUnavailableException when the job cannot be queued at all
      */
-    CompletableFuture<PredictionResult> submit(byte[] rgbPixels);
+    CompletableFuture<PredictionResult> submit(byte[] rgbPixels, Duration timeout);
 
     @Override
     void close();

@@ -93,16 +93,16 @@ public final class RedisPredictionQueue implements PredictionQueue {
     }
 
     @Override
-    public CompletableFuture<PredictionResult> submit(byte[] rgbPixels) {
+    public CompletableFuture<PredictionResult> submit(byte[] rgbPixels, Duration timeout) {
         String jobId = UUID.randomUUID().toString();
-        Duration timeout = settings.requestTimeout();
         PredictionJob job = new PredictionJob(jobId, resultList, clock.millis() + timeout.toMillis(),
                 settings.imageWidth(), settings.imageHeight(), rgbPixels);
         // Wait before queueing, so even an instant answer finds its request.
         CompletableFuture<PredictionResult> result = pending.register(jobId, timeout);
         result.whenComplete((value, error) -> {
             if (error instanceof GatewayTimeoutException && daemonsSilent.compareAndSet(false, true)) {
-                LOG.warning("no model daemon answered within " + timeout.toMillis() + " ms: requests time out"
+                LOG.warning("no model daemon answered in time (request.timeout.ms " + settings.requestTimeout().toMillis()
+                        + "): requests time out"
                         + " with 504; check that a model daemon runs (scripts/status) and read its log");
             }
         });

@@ -79,12 +79,12 @@ class PredictServletTest {
     void acceptsMultipartContentTypeInAnyCase() throws Exception {
         when(request.getContentType()).thenReturn("Multipart/Form-Data; boundary=x");
         uploadImageField(png(solid(8, 8, RED)));
-        when(queue.submit(any())).thenReturn(new CompletableFuture<>());
+        when(queue.submit(any(), any())).thenReturn(new CompletableFuture<>());
         when(request.startAsync()).thenReturn(mock(AsyncContext.class));
 
         post();
 
-        verify(queue).submit(any());
+        verify(queue).submit(any(), any());
     }
 
     @Test
@@ -149,21 +149,50 @@ class PredictServletTest {
     }
 
     @Test
+    void theQueueGetsWhatIsLeftOfTheRequestTimeoutAfterDecoding() throws Exception {
+        uploadImageField(png(solid(300, 200, RED)));
+        when(queue.submit(any(), any())).thenReturn(new CompletableFuture<>());
+        when(request.startAsync()).thenReturn(mock(AsyncContext.class));
+
+        post();
+
+        ArgumentCaptor<Duration> timeout = ArgumentCaptor.forClass(Duration.class);
+        verify(queue).submit(any(), timeout.capture());
+        assertTrue(timeout.getValue().compareTo(REQUEST_TIMEOUT) < 0, "less than the whole timeout: " + timeout.getValue());
+        assertTrue(timeout.getValue().compareTo(REQUEST_TIMEOUT.minusSeconds(10)) > 0, "decoding took less: " + timeout.getValue());
+    }
+
+    @Test
+    void aRequestWhoseTimeWentOnDecodingIs503NotQueued() throws Exception {
+        // Its whole timeout spent before the queue (waiting for decode memory, say): queueing it
+        // would grant it a second timeout.
+        PredictServlet hurried = new PredictServlet(ImagePreprocessorTest.preprocessor(224, 60_000_000L), queue,
+                Duration.ofNanos(1));
+        uploadImageField(png(solid(300, 200, RED)));
+
+        hurried.doPost(request, response.servletResponse());
+
+        assertError(503, "busy");
+        verify(response.servletResponse()).setHeader("Retry-After", "2");
+        verifyNoInteractions(queue);
+    }
+
+    @Test
     void unavailableQueueIs503AndNoAsyncWaitStarts() throws Exception {
         uploadImageField(png(solid(8, 8, RED)));
-        when(queue.submit(any())).thenThrow(new ServiceUnavailableException("the job queue (Redis) is unavailable"));
+        when(queue.submit(any(), any())).thenThrow(new ServiceUnavailableException("the job queue (Redis) is unavailable"));
 
         post();
 
         assertError(503, "Redis");
-        verify(queue).submit(any());
+        verify(queue).submit(any(), any());
         verify(request, never()).startAsync();
     }
 
     @Test
     void fullQueueIs503WithRetryAfter() throws Exception {
         uploadImageField(png(solid(8, 8, RED)));
-        when(queue.submit(any())).thenThrow(new ServiceUnavailableException("the queue is full (1000 images waiting)", 5, null));
+        when(queue.submit(any(), any())).thenThrow(new ServiceUnavailableException("the queue is full (1000 images waiting)", 5, null));
 
         post();
 
@@ -183,7 +212,7 @@ class PredictServletTest {
         @BeforeEach
         void queueAcceptsTheImageAndTheContainerRunsAsyncWorkAtOnce() throws Exception {
             uploadImageField(png(solid(300, 200, RED)));
-            when(queue.submit(any())).thenReturn(result);
+            when(queue.submit(any(), any())).thenReturn(result);
             when(request.startAsync()).thenReturn(async);
             when(async.getResponse()).thenReturn(response.servletResponse());
             doAnswer(call -> {
@@ -196,7 +225,7 @@ class PredictServletTest {
         @Test
         void queuesTheModelSizedPixels() {
             ArgumentCaptor<byte[]> pixels = ArgumentCaptor.forClass(byte[].class);
-            verify(queue).submit(pixels.capture());
+            verify(queue).submit(pixels.capture(), any());
 
             assertEquals(224 * 224 * 3, pixels.getValue().length);
             assertEquals((byte) 255, pixels.getValue()[0]);
