@@ -48,17 +48,7 @@ class RedisOutageIT {
         // Jobs queued before the outage vanished with Redis (no persistence): those callers get 504.
         assertTrue(Set.of(200, 503, 504).containsAll(duringLoad.keySet()), "clear answers only: " + duringLoad);
 
-        boolean recovered = StackControl.await(Duration.ofSeconds(60), () -> {
-            try {
-                return client.predict(photo, "eagle.jpg").status() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-        assertTrue(recovered, "requests succeed again after Redis is back");
-        for (int i = 0; i < 5; i++) {
-            assertEquals(200, client.predict(photo, "eagle.jpg").status());
-        }
+        StackControl.assertServesAgain(photo, "requests succeed again after Redis is back");
     }
 
     private static boolean processAlive(long pid) {

@@ -148,6 +148,25 @@ final class StackControl {
         }
     }
 
+    /**
+     * Asserts that the service recovers by itself: an upload of {@code photo} succeeds within a
+     * minute, and the next five do too.
+     */
+    static void assertServesAgain(byte[] photo, String why) throws Exception {
+        ServiceClient client = new ServiceClient();
+        boolean recovered = await(Duration.ofSeconds(60), () -> {
+            try {
+                return client.predict(photo, "photo.jpg").status() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        org.junit.jupiter.api.Assertions.assertTrue(recovered, why);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, client.predict(photo, "photo.jpg").status());
+        }
+    }
+
     /** Waits until the condition holds; false if it still does not after {@code limit}. */
     static boolean await(Duration limit, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
