@@ -31,6 +31,7 @@ REDIS_PORT=6379
 REDIS_PID=$SERVICE_RUN_DIR/redis.pid
 REDIS_LOG=$LOG_DIR/redis.log
 DAEMON_JAR=$ROOT/model-daemon/target/model-daemon.jar
+EXPORT_JAR=$ROOT/model-export/target/model-export.jar
 # libjpeg-turbo's Java API and JNA (for libwebp), Debian's jars, linked into each Tomcat's lib/.
 NATIVE_JARS=(/usr/share/java/turbojpeg.jar /usr/share/java/jna.jar)
 # Debian's tomcat10 when scripts/deploy-debian-tomcat started it on a host without systemd.
