@@ -3,11 +3,14 @@
 // to check the exported ONNX model: same fixed inputs in, probabilities out, compared in Java by
 // io.imageclassifier.export.ExportVerifier.
 //
-// Usage: node reference.js <tfjs-model-dir containing model.json> <output-dir>
+// Usage: node reference.js <tfjs-model-dir containing model.json> <output-dir> <model-contract.json>
+//
+// model-contract.json is io.imageclassifier.protocol.ModelContract as JSON (scripts/verify-model
+// writes it): the input size, channel order and means come from there, as the daemon's do.
 //
 // Writes to <output-dir>:
-//   inputs.f32        float32 little-endian [count,224,224,3], already caffe-preprocessed (BGR, mean-subtracted)
-//   tfjs-outputs.f32  float32 little-endian [count,1000], the tfjs model's softmax output
+//   inputs.f32        float32 little-endian [count,size,size,3], already caffe-preprocessed (BGR, mean-subtracted)
+//   tfjs-outputs.f32  float32 little-endian [count,classes], the tfjs model's softmax output
 //   reference.json    what the two files hold (names of the inputs, shapes, versions, timing)
 //
 // Pure-JS @tensorflow/tfjs with the 'cpu' backend on purpose: no native binaries to download, and the
@@ -19,10 +22,20 @@ const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
 
-const SIZE = 224;
-const CHANNELS = 3;
-// Keras "caffe" preprocessing: RGB -> BGR, subtract the ImageNet per-channel means, no scaling.
-const MEAN_BGR = [103.939, 116.779, 123.68];
+const [modelDir, outDir, contractFile] = process.argv.slice(2);
+if (!modelDir || !outDir || !contractFile) {
+  console.error('usage: node reference.js <tfjs-model-dir> <output-dir> <model-contract.json>');
+  process.exit(2);
+}
+const CONTRACT = JSON.parse(fs.readFileSync(contractFile, 'utf8'));
+// preprocessedImage() below is written for Keras "caffe" preprocessing of NHWC input: RGB -> BGR,
+// subtract the per-channel means, no scaling. Refuse any other contract rather than feed it wrongly.
+if (CONTRACT.layout !== 'NHWC' || CONTRACT.channelOrder !== 'BGR' || CONTRACT.channels !== 3) {
+  throw new Error(`unsupported model contract in ${contractFile}: ${JSON.stringify(CONTRACT)}`);
+}
+const SIZE = CONTRACT.imageSize;
+const CHANNELS = CONTRACT.channels;
+const MEAN_BGR = CONTRACT.meanBgr;
 
 // Deterministic test images, as RGB in 0..255 (fractional values allowed): a function of (x, y, c).
 // Smooth patterns plus one seeded pseudo-random image, so that both easy (low-frequency) and hard
@@ -115,11 +128,6 @@ function writeFloat32LE(file, arrays) {
 }
 
 async function main() {
-  const [modelDir, outDir] = process.argv.slice(2);
-  if (!modelDir || !outDir) {
-    console.error('usage: node reference.js <tfjs-model-dir> <output-dir>');
-    process.exit(2);
-  }
   fs.mkdirSync(outDir, { recursive: true });
 
   await tf.setBackend('cpu');
@@ -149,6 +157,9 @@ async function main() {
   }
   const predictMillis = Date.now() - started;
   const classes = outputs[0].length;
+  if (classes !== CONTRACT.classes) {
+    throw new Error(`the model gives ${classes} classes; the contract says ${CONTRACT.classes}`);
+  }
 
   writeFloat32LE(path.join(outDir, 'inputs.f32'), inputs);
   writeFloat32LE(path.join(outDir, 'tfjs-outputs.f32'), outputs);

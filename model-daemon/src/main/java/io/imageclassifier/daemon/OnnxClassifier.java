@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.imageclassifier.protocol.ModelContract;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -25,11 +26,11 @@ import java.util.logging.Logger;
  */
 public final class OnnxClassifier implements AutoCloseable {
 
-    static final String INPUT_NAME = "input";
+    private static final String INPUT_NAME = ModelContract.INPUT_NAME;
     /** Keras' caffe mode: BGR order, ImageNet channel means subtracted, no scaling. */
-    private static final float MEAN_B = 103.939f;
-    private static final float MEAN_G = 116.779f;
-    private static final float MEAN_R = 123.68f;
+    private static final float MEAN_B = (float) ModelContract.MEAN_BLUE;
+    private static final float MEAN_G = (float) ModelContract.MEAN_GREEN;
+    private static final float MEAN_R = (float) ModelContract.MEAN_RED;
     private static final Logger LOG = Logger.getLogger(OnnxClassifier.class.getName());
 
     private final OrtEnvironment environment;

@@ -10,6 +10,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.imageclassifier.protocol.ModelContract;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -124,12 +125,12 @@ public final class ExportVerifier {
     private static void checkSignature(OrtSession session, long[] imageShape, int classes) throws OrtException {
         Map<String, NodeInfo> in = session.getInputInfo();
         Map<String, NodeInfo> out = session.getOutputInfo();
-        if (in.size() != 1 || !in.containsKey(ResNet50Exporter.INPUT_NAME)
-                || out.size() != 1 || !out.containsKey(ResNet50Exporter.OUTPUT_NAME)) {
+        if (in.size() != 1 || !in.containsKey(ModelContract.INPUT_NAME)
+                || out.size() != 1 || !out.containsKey(ModelContract.OUTPUT_NAME)) {
             throw new IllegalStateException("unexpected model signature: inputs " + in.keySet() + ", outputs " + out.keySet());
         }
-        long[] inShape = ((TensorInfo) in.get(ResNet50Exporter.INPUT_NAME).getInfo()).getShape();
-        long[] outShape = ((TensorInfo) out.get(ResNet50Exporter.OUTPUT_NAME).getInfo()).getShape();
+        long[] inShape = ((TensorInfo) in.get(ModelContract.INPUT_NAME).getInfo()).getShape();
+        long[] outShape = ((TensorInfo) out.get(ModelContract.OUTPUT_NAME).getInfo()).getShape();
         long[] wantIn = {-1, imageShape[0], imageShape[1], imageShape[2]};
         if (!Arrays.equals(inShape, wantIn) || !Arrays.equals(outShape, new long[] {-1, classes})) {
             throw new IllegalStateException("unexpected shapes: input " + Arrays.toString(inShape) + ", output "
@@ -141,8 +142,8 @@ public final class ExportVerifier {
             throws OrtException {
         long[] shape = {batch, imageShape[0], imageShape[1], imageShape[2]};
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
-                OrtSession.Result result = session.run(Map.of(ResNet50Exporter.INPUT_NAME, tensor))) {
-            OnnxTensor out = (OnnxTensor) result.get(ResNet50Exporter.OUTPUT_NAME).orElseThrow();
+                OrtSession.Result result = session.run(Map.of(ModelContract.INPUT_NAME, tensor))) {
+            OnnxTensor out = (OnnxTensor) result.get(ModelContract.OUTPUT_NAME).orElseThrow();
             FloatBuffer buffer = out.getFloatBuffer();
             float[] values = new float[buffer.remaining()];
             buffer.get(values);

@@ -1,5 +1,12 @@
 package io.imageclassifier.export;
 
+import static io.imageclassifier.protocol.ModelContract.CHANNELS;
+import static io.imageclassifier.protocol.ModelContract.CLASSES;
+import static io.imageclassifier.protocol.ModelContract.IMAGE_SIZE;
+import static io.imageclassifier.protocol.ModelContract.INPUT_NAME;
+import static io.imageclassifier.protocol.ModelContract.OUTPUT_NAME;
+import static io.imageclassifier.protocol.ModelContract.PREPROCESSING;
+
 import ai.onnx.proto.OnnxMl;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -15,25 +22,11 @@ import java.util.Locale;
  *
  * <p>Usage: {@code ResNet50Exporter <tfjs-model-dir containing model.json> <output.onnx>}
  *
- * <p>The contract the daemon relies on, checked here before anything is written:
- * <ul>
- *   <li>input {@value #INPUT_NAME}: float32 [N, 224, 224, 3], NHWC, already preprocessed the Keras
- *       "caffe" way (BGR channel order, ImageNet channel means subtracted, no scaling) — the daemon
- *       does that preprocessing, the graph does not;</li>
- *   <li>output {@value #OUTPUT_NAME}: float32 [N, 1000], softmax over the ImageNet classes.</li>
- * </ul>
+ * <p>The contract the daemon relies on ({@link io.imageclassifier.protocol.ModelContract}: input
+ * name and NHWC shape, output name and classes, the preprocessing recorded in the metadata) is
+ * checked here before anything is written.
  */
 public final class ResNet50Exporter {
-
-    public static final String INPUT_NAME = "input";
-    public static final String OUTPUT_NAME = "probabilities";
-    public static final int IMAGE_SIZE = 224;
-    public static final int CHANNELS = 3;
-    public static final int CLASSES = 1000;
-
-    /** What the caller must do to an RGB image before feeding it, recorded in the model's metadata. */
-    public static final String PREPROCESSING = "keras caffe: NHWC float32, channels in BGR order,"
-            + " minus means B=103.939 G=116.779 R=123.68, no scaling";
 
     private ResNet50Exporter() {
     }

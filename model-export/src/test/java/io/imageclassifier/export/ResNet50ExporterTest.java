@@ -13,6 +13,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.imageclassifier.protocol.ModelContract;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResNet50ExporterTest {
 
-    private static final int CLASSES = ResNet50Exporter.CLASSES;
+    private static final int CLASSES = ModelContract.CLASSES;
 
     @TempDir
     Path dir;
