@@ -43,6 +43,7 @@ APACHE_PID=/var/run/apache2/apache2.pid
 APACHE_LOG=/var/log/apache2
 # Rendered mod_jk workers file: it holds the AJP secret, so it lives outside git (mode 600).
 JK_WORKERS=/etc/libapache2-mod-jk/imageclassifier-workers.properties
+ADMIN_HTPASSWD=/etc/apache2/imageclassifier-admin.htpasswd
 
 # Redis, the model daemons and Tomcat run as this unprivileged user (setup creates it): uploads
 # from anyone are parsed by image decoders inside Tomcat, which must not be root. It owns only
@@ -90,6 +91,15 @@ MAX_TOMCATS=2
 file_value() {
   [ -e "$1" ] || return 0
   sed -n "s/^${2//./\\.}=//p" "$1" | tail -n 1
+}
+
+# setting KEY: a classifier setting as the services see it: runtime/classifier.properties, else
+# the built-in default. (Environment overrides apply to the services' own environment only.)
+setting() {
+  local v
+  v=$(file_value "$CONFIG_FILE" "$1")
+  [ -n "$v" ] || v=$(file_value "$ROOT/protocol/src/main/resources/io/imageclassifier/protocol/classifier-defaults.properties" "$1")
+  echo "$v"
 }
 
 # layout_get KEY DEFAULT: a value scripts/start saved (devices, tomcats).
@@ -415,6 +425,85 @@ start_tomcat() {
     tail -n 40 "$base/logs/catalina.out" >&2 || true
     die "Tomcat $n does not answer 200 on http://127.0.0.1:$http/"
   fi
+}
+
+# --- Draining a Tomcat (scripts/restart tomcat, with several Tomcats behind a balancer) ------
+# Apache stops sending new requests to Tomcat N, and it is stopped only once Apache has no
+# request in flight to it: a rolling restart then fails nothing. The member state is changed at
+# run time (mod_proxy's balancer-manager, mod_jk's status worker; both loopback only), not by a
+# reload, which would close clients' idle keep-alive connections under them.
+BALANCER_MANAGER=http://127.0.0.1/balancer-manager
+JK_STATUS=http://127.0.0.1/jkstatus
+
+# admin_curl ARGS: curl to a balancer admin page, with the admin password (setup generates it)
+# handed over on stdin, not on a command line that other users can see.
+admin_curl() {
+  printf 'user = "admin:%s"\n' "$(cat "$SECRETS_DIR/balancer-admin.password")" | curl -K - -s -m 5 "$@"
+}
+
+# balancer_member N: Tomcat N as mod_proxy names it (without AJP's default port 8009).
+balancer_member() {
+  local port; port=$(tomcat_ajp_port "$1")
+  if [ "$port" = 8009 ]; then echo ajp://127.0.0.1; else echo "ajp://127.0.0.1:$port"; fi
+}
+# jk_member N: Tomcat N's worker in apache/mod_jk/workers.properties.
+jk_member() { if [ "$1" = 1 ]; then echo classifier; else echo "classifier$1"; fi; }
+
+# balancer_row N: Tomcat N's row of the balancer-manager page, as "|"-separated cells:
+# URL|Route|RouteRedir|Factor|Set|Status|Elected|Busy|Load|To|From.
+balancer_row() {
+  admin_curl "$BALANCER_MANAGER" | grep -F ">$(balancer_member "$1")</a>" | sed 's#</td>#|#g; s/<[^>]*>//g'
+}
+
+# jk_member_value N KEY: one property of Tomcat N's worker from mod_jk's status worker.
+jk_member_value() {
+  admin_curl "$JK_STATUS?cmd=show&mime=prop&w=classifier_lb" |
+    sed -n "s/^worker\.classifier_lb\.balance_workers\.$(jk_member "$1")\.$2=//p;s/^worker\.$(jk_member "$1")\.$2=//p" | head -n 1
+}
+
+# set_tomcat_routing N on|off: whether Apache sends new requests to Tomcat N; checked after.
+set_tomcat_routing() {
+  local n=$1 off=0 nonce
+  [ "$2" = off ] && off=1
+  case $(current_front) in
+    ajp)
+      nonce=$(admin_curl "$BALANCER_MANAGER" | grep -o 'nonce=[0-9a-f-]*' | head -n 1 | cut -d= -f2)
+      [ -n "$nonce" ] || { echo "    no balancer-manager at $BALANCER_MANAGER" >&2; return 1; }
+      # The Referer passes the manager's cross-site check, the nonce its replay check.
+      admin_curl -o /dev/null -e "$BALANCER_MANAGER" \
+        -d "b=classifier&w=$(balancer_member "$n")&w_status_D=$off&nonce=$nonce" "$BALANCER_MANAGER"
+      if ((off)); then balancer_row "$n" | cut -d'|' -f6 | grep -q Dis
+      else ! balancer_row "$n" | cut -d'|' -f6 | grep -q Dis; fi ;;
+    jk)
+      # vwa: the member's activation, 0 active, 1 disabled.
+      admin_curl -o /dev/null "$JK_STATUS?cmd=update&mime=txt&w=classifier_lb&sw=$(jk_member "$n")&vwa=$off"
+      [ "$(jk_member_value "$n" activation)" = "$( ((off)) && echo DIS || echo ACT)" ] ;;
+  esac
+}
+
+# tomcat_busy N: how many requests Apache has in flight to Tomcat N now.
+tomcat_busy() {
+  local busy
+  case $(current_front) in
+    ajp) busy=$(balancer_row "$1" | cut -d'|' -f8) ;;
+    jk) busy=$(jk_member_value "$1" busy) ;;
+  esac
+  busy=${busy//[^0-9]/}
+  echo "${busy:-unknown}"
+}
+
+# drain_tomcat N SECONDS: no new requests to Tomcat N, then waits up to SECONDS for Apache's
+# requests in flight to it to be answered. Fails (leaving it disabled) when they are not.
+drain_tomcat() {
+  local n=$1 i busy
+  set_tomcat_routing "$n" off || { echo "    could not disable Tomcat $n in Apache's balancer" >&2; return 1; }
+  for ((i = 0; i < $2 * 4; i++)); do
+    busy=$(tomcat_busy "$n")
+    [ "$busy" = 0 ] && return 0
+    sleep 0.25
+  done
+  echo "    Tomcat $n still has $busy requests in flight after $2 s" >&2
+  return 1
 }
 
 # apache_site FRONT TOMCATS: the site that puts Apache in front of that many Tomcats that way.

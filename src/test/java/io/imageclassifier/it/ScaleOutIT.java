@@ -8,16 +8,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Two Tomcats behind one Apache and two model daemons on one queue (scripts/start --devices
- * cpu,cpu --tomcats 2): under load both Tomcats and both daemons work, and stopping one of each
- * mid-load loses nothing. Every request succeeds, or gets a clear JSON error, within its deadline. scripts/test runs it with -Dit.layout=scale-out after starting
- * that layout.
+ * cpu,cpu --tomcats 2): under load both Tomcats and both daemons work, and taking one of each
+ * away mid-load loses nothing: Tomcat 2 through scripts/restart (drained in Apache's balancer
+ * first), daemon 2 by SIGTERM (it finishes its batch). Every request succeeds. scripts/test runs
+ * it with -Dit.layout=scale-out after starting that layout.
  */
 @EnabledIfSystemProperty(named = "it.layout", matches = "scale-out")
 class ScaleOutIT {
@@ -27,7 +31,7 @@ class ScaleOutIT {
     private static final Path SECOND_TOMCAT_LOGS = StackControl.REPO.resolve("runtime/tomcat-2/logs");
 
     @Test
-    void stoppingOneTomcatAndOneDaemonMidLoadLosesNothing() throws Exception {
+    void takingOneTomcatAndOneDaemonAwayMidLoadLosesNothing() throws Exception {
         assertTrue(Files.exists(StackControl.RUN.resolve("service/tomcat-2.pid"))
                         && Files.exists(StackControl.RUN.resolve("model-daemon-2.pid")),
                 "needs the stack started with --devices cpu,cpu --tomcats 2");
@@ -39,38 +43,38 @@ class ScaleOutIT {
         Map<String, Integer> errors;
         List<Integer> firstBatches;
         List<Integer> secondBatches;
+        ExecutorService restarts = Executors.newSingleThreadExecutor();
+        Future<?> tomcatRestart;
         try (LoadGenerator load = new LoadGenerator(16)) {
             load.send(REQUESTS, ServiceClient.photo("dog.jpg"));
             // A third of the work done, shared by both daemons: then one of each goes away.
             assertTrue(StackControl.await(Duration.ofSeconds(120), () -> imagesSince(firstDaemonOffset, secondDaemonOffset)
                     >= REQUESTS / 3), "load under way");
             secondBatches = StackControl.batchSizesSince(SECOND_DAEMON_LOG, secondDaemonOffset);
-            StackControl.signal("TERM", StackControl.pid("tomcat-2.pid"));
+            tomcatRestart = restarts.submit(() -> {
+                StackControl.run(StackControl.REPO.resolve("scripts/restart").toString(), "tomcat", "2");
+                return null;
+            });
             StackControl.signal("TERM", StackControl.pid("model-daemon-2.pid"));
             statuses = load.statusCounts();
             errors = load.errorBodies();
             System.out.printf("scale-out: sent %d, statuses %s, errors %s, client errors %s%n",
                     load.sent(), statuses, load.errorBodies(), load.clientErrors());
+        } finally {
+            restarts.shutdown();
         }
+        tomcatRestart.get(5, TimeUnit.MINUTES);
         firstBatches = StackControl.batchSizesSince(ServiceClient.DAEMON_LOG, firstDaemonOffset);
         long secondTomcatPredicts = predictLines(SECOND_TOMCAT_LOGS) - secondTomcatPredictsBefore;
         System.out.printf("scale-out: daemon 1 %d batches / %d images, daemon 2 %d batches before its stop;"
                         + " Tomcat 2 answered %d requests%n", firstBatches.size(), StackControl.sum(firstBatches),
                 secondBatches.size(), secondTomcatPredicts);
 
-        // A request caught in the stopping Tomcat gets a JSON error: 503 from the web app, or
-        // Apache's JSON 500/502/503 (mod_proxy or mod_jk) when Tomcat dropped its connection.
-        // None hangs or is lost.
-        assertTrue(Set.of(200, 500, 502, 503).containsAll(statuses.keySet()), "only 200 or a clear error: " + statuses);
-        assertTrue(errors.keySet().stream().allMatch(e -> e.replace(" ", "").contains("\"success\":false")),
-                "every error is the service's JSON: " + errors);
-        assertEquals(REQUESTS, statuses.values().stream().mapToInt(Integer::intValue).sum(), "every request answered");
-        assertTrue(statuses.getOrDefault(200, 0) > REQUESTS / 2, "most succeed: " + statuses);
+        assertEquals(Map.of(200, REQUESTS), statuses, "every request succeeds; errors: " + errors);
         assertTrue(!firstBatches.isEmpty() && !secondBatches.isEmpty(), "both daemons did work");
         assertTrue(secondTomcatPredicts > 0, "both Tomcats served requests");
 
-        // The stopped parts come back and the service goes on through both Tomcats again.
-        StackControl.run(StackControl.REPO.resolve("scripts/restart").toString(), "tomcat", "2");
+        // The stopped daemon comes back and the service goes on through both Tomcats again.
         StackControl.run(StackControl.REPO.resolve("scripts/restart").toString(), "daemon", "2");
         try (LoadGenerator load = new LoadGenerator(4)) {
             assertEquals(Map.of(200, 20), load.send(20, ServiceClient.photo("dog.jpg")).statusCounts());
