@@ -8,6 +8,7 @@ import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.RedisClock;
+import io.imageclassifier.protocol.ResultChannel;
 import io.imageclassifier.protocol.Settings;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -116,7 +117,7 @@ public final class ModelDaemon {
             clockSync.scheduleWithFixedDelay(() -> syncQuietly(clock), RedisClock.SYNC_INTERVAL.toMillis(),
                     RedisClock.SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             RedisJobSource source = new RedisJobSource(redis, keys, consumerName(),
-                    settings.resultTtl(), settings.queueClaimIdle(), clock);
+                    ResultChannel.from(settings), settings.queueClaimIdle(), clock);
             ModelDaemon daemon = new ModelDaemon(settings, classifier, labels, source, clock);
             HeartbeatPublisher heartbeat = new HeartbeatPublisher(redis, keys.daemonHeartbeat(consumerName()),
                     Clock.systemUTC());

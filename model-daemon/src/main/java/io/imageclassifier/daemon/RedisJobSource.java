@@ -4,6 +4,7 @@ import io.imageclassifier.protocol.MalformedMessageException;
 import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
+import io.imageclassifier.protocol.ResultChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,22 +60,21 @@ public final class RedisJobSource implements JobSource {
     private final String consumer;
     private final byte[] stream;
     private final byte[] group;
-    /** A result list outlives its web instance by this much at most. */
-    private final Duration resultTtl;
+    private final ResultChannel resultChannel;
     private final Duration claimIdle;
     private final Clock clock;
     private long nextClaimCheckMillis;
     /** Jobs taken and not yet acknowledged; the consumer may leave the group only at zero. */
     private int inHand;
 
-    public RedisJobSource(RedisClient redis, QueueKeys keys, String consumer, Duration resultTtl,
+    public RedisJobSource(RedisClient redis, QueueKeys keys, String consumer, ResultChannel resultChannel,
                           Duration claimIdle, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.consumer = consumer;
         this.stream = bytes(keys.jobStream());
         this.group = bytes(QueueKeys.DAEMON_GROUP);
-        this.resultTtl = resultTtl;
+        this.resultChannel = resultChannel;
         this.claimIdle = claimIdle;
         this.clock = clock;
     }
@@ -204,8 +204,7 @@ public final class RedisJobSource implements JobSource {
         AbstractPipeline pipeline = redis.pipelined();
         try (pipeline) {
             for (Map.Entry<QueuedJob, PredictionResult> answered : results.entrySet()) {
-                String replyTo = answered.getKey().job().replyTo();
-                reply(pipeline, replyTo, answered.getValue(), resultTtl);
+                resultChannel.send(pipeline, answered.getKey().job().replyTo(), answered.getValue());
             }
             acknowledge(pipeline, results.keySet().stream().map(QueuedJob::entryId).toList());
             pipeline.sync();
@@ -234,20 +233,11 @@ public final class RedisJobSource implements JobSource {
         AbstractPipeline pipeline = redis.pipelined();
         try (pipeline) {
             if (replyTo != null && jobId != null) {
-                reply(pipeline, replyTo, PredictionResult.failure(jobId, "malformed job"), resultTtl);
+                resultChannel.send(pipeline, replyTo, PredictionResult.failure(jobId, "malformed job"));
             }
             acknowledge(pipeline, List.of(entryId));
             pipeline.sync();
         }
-    }
-
-    /**
-     * Queues a result on its web instance's result list, which lives {@code resultTtl} at most
-     * (its web instance may be gone).
-     */
-    public static void reply(AbstractPipeline pipeline, String replyTo, PredictionResult result, Duration resultTtl) {
-        pipeline.lpush(replyTo, result.toJson());
-        pipeline.pexpire(replyTo, resultTtl.toMillis());
     }
 
     /** XACK releases the entry from the group; XDEL keeps the stream from growing without bound. */
