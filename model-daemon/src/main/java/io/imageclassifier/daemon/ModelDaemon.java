@@ -1,25 +1,17 @@
 package io.imageclassifier.daemon;
 
 import io.imageclassifier.protocol.Backoff;
-import io.imageclassifier.protocol.BatchLogLine;
 import io.imageclassifier.protocol.DaemonHeartbeat;
-import io.imageclassifier.protocol.HistogramCounts;
-import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.RedisClock;
+import io.imageclassifier.protocol.ResultChannel;
 import io.imageclassifier.protocol.Settings;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,8 +23,9 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The model daemon: loads ResNet50 once, then drains the job stream in batches, one ONNX Runtime
- * call per batch, and answers each job on its web instance's result list.
+ * The model daemon's start-up: loads ResNet50 once, connects to Redis, joins the daemons'
+ * consumer group and hands all of it to the {@link ServingLoop}, which drains the job stream in
+ * batches, one ONNX Runtime call per batch, and answers each job on its web instance's result list.
  *
  * <p>SIGTERM lets the batch in flight finish and be acknowledged before the process exits.
  */
@@ -50,31 +43,8 @@ public final class ModelDaemon {
     }
 
     private static final Logger LOG = Logger.getLogger(ModelDaemon.class.getName());
-    /** How long an idle daemon blocks on the queue at a time; bounds its reaction to SIGTERM. */
-    private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    private final Settings settings;
-    private final OnnxClassifier classifier;
-    private final Labels labels;
-    private final JobSource jobs;
-    private final BatchCollector collector;
-    private final String consumer;
-    private volatile boolean running = true;
-    private Consumer<Supplier<DaemonHeartbeat>> heartbeat = beat -> { };
-    private long batches;
-    private long images;
-    private long skippedExpired;
-    private final HistogramCounts batchSizes = DaemonHeartbeat.newBatchSizeHistogram();
-    private final HistogramCounts inferenceSeconds = DaemonHeartbeat.newInferenceSecondsHistogram();
-
-    ModelDaemon(Settings settings, OnnxClassifier classifier, Labels labels, JobSource jobs, Clock clock) {
-        this.settings = settings;
-        this.classifier = classifier;
-        this.labels = labels;
-        this.jobs = jobs;
-        this.consumer = consumerName();
-        this.collector = new BatchCollector(jobs, clock, settings.batchSize(), settings.batchMaxDelay(), IDLE_WAIT);
+    private ModelDaemon() {
     }
 
     public static void main(String[] args) throws Exception {
@@ -103,31 +73,27 @@ public final class ModelDaemon {
         Labels labels = Labels.load(settings.labelsPath());
         try (OnnxClassifier classifier = new OnnxClassifier(settings.modelPath(), settings.modelDevice(),
                 settings.modelThreads(), settings.batchSize(), settings.imageWidth(), settings.imageHeight());
-             RedisClient redis = RedisClients.create(settings, 2, IDLE_WAIT.toMillis())) {
+             RedisClient redis = RedisClients.create(settings, 2, ServingLoop.IDLE_WAIT.toMillis())) {
+            String consumer = consumerName();
             QueueKeys keys = QueueKeys.from(settings);
             // Deadlines are stamped by web hosts on Redis's clock: checked on it too, whatever
             // this host's clock says.
             RedisClock clock = RedisClock.of(redis);
-            ScheduledExecutorService clockSync = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "redis-clock-sync");
-                thread.setDaemon(true);
-                return thread;
-            });
-            clockSync.scheduleWithFixedDelay(() -> syncQuietly(clock), RedisClock.SYNC_INTERVAL.toMillis(),
-                    RedisClock.SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-            RedisJobSource source = new RedisJobSource(redis, keys, consumerName(),
-                    settings.resultTtl(), settings.queueClaimIdle(), clock);
-            ModelDaemon daemon = new ModelDaemon(settings, classifier, labels, source, clock);
-            HeartbeatPublisher heartbeat = new HeartbeatPublisher(redis, keys.daemonHeartbeat(consumerName()),
+            keepInStep(clock);
+            RedisJobSource source = new RedisJobSource(redis, keys, consumer,
+                    ResultChannel.from(settings), settings.queueClaimIdle(), clock);
+            ServingLoop loop = new ServingLoop(consumer, settings, ImageClassifier.of(classifier), labels, source,
+                    clock);
+            HeartbeatPublisher heartbeat = new HeartbeatPublisher(redis, keys.daemonHeartbeat(consumer),
                     Clock.systemUTC());
-            daemon.publishHeartbeatsTo(heartbeat);
+            loop.publishHeartbeatsTo(heartbeat);
             // Nothing is in flight before the group is joined: until then SIGTERM simply exits.
             joinGroupWhenRedisAnswers(source, settings);
             syncQuietly(clock);   // Redis answers now: the first job is judged on Redis's clock
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("stopping: finishing the batch in flight");
-                daemon.stop();
+                loop.stop();
                 try {
                     stopped.await();
                 } catch (InterruptedException e) {
@@ -138,144 +104,30 @@ public final class ModelDaemon {
                     + ", max batch delay " + settings.batchMaxDelay().toMillis() + " ms, queue '"
                     + settings.imageQueue() + "' on " + settings.redisHost() + ":" + settings.redisPort());
             try {
-                daemon.run();
+                loop.run();
                 heartbeat.remove();
                 source.leaveGroup();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not leave the consumer group cleanly", e);
             } finally {
-                LOG.info("model daemon stopped after " + daemon.batches + " batches ("
-                        + daemon.skippedExpired + " expired jobs skipped)");
+                DaemonHeartbeat served = loop.heartbeat();
+                LOG.info("model daemon stopped after " + served.batches() + " batches ("
+                        + served.skippedExpired() + " expired jobs skipped)");
                 DaemonLogManager.resetAtExit();
                 stopped.countDown();
             }
         }
     }
 
-    /** Where the serving loop reports that it is alive; the heartbeat publisher in production. */
-    void publishHeartbeatsTo(Consumer<Supplier<DaemonHeartbeat>> sink) {
-        this.heartbeat = sink;
-    }
-
-    /**
-     * Serves batches until asked to stop. Any failure, a lost connection or Redis refusing
-     * commands (OOM, NOPERM, MISCONF) as much as a failed batch, is retried with backoff, and
-     * said once per outage rather than once per pass: a daemon must neither spin nor flood its
-     * log while Redis is in trouble.
-     */
-    void run() {
-        Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
-        String failing = null;   // what has failed since the last good pass, once said
-        while (running) {
-            try {
-                serveOneBatch();
-                heartbeat.accept(this::heartbeat);
-                if (failing != null) {
-                    LOG.info("serving again (after: " + failing + ")");
-                    failing = null;
-                }
-                backoff.reset();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                if (failing == null) {
-                    failing = describe(e);
-                    if (e instanceof JedisException) {
-                        LOG.warning(failing + "; retrying with backoff, up to every " + MAX_BACKOFF.toSeconds() + " s");
-                    } else {
-                        LOG.log(Level.SEVERE, failing + "; retrying with backoff", e);
-                    }
-                }
-                backoff.pause();
-            }
-        }
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof JedisConnectionException) {
-            return "Redis unreachable (" + e.getMessage() + ")";
-        }
-        if (e instanceof JedisException) {
-            return "Redis refused a command (" + e.getMessage() + ")";
-        }
-        return "a batch failed (" + e + ")";
-    }
-
-    /** Ends {@link #run()} after the batch in flight. */
-    void stop() {
-        running = false;
-    }
-
-    /** What this daemon is and has done so far, as its heartbeat publishes it. */
-    DaemonHeartbeat heartbeat() {
-        return new DaemonHeartbeat(consumer, settings.modelPath().getFileName().toString(), classifier.device(),
-                settings.batchSize(), batches, images, skippedExpired, batchSizes.copy(), inferenceSeconds.copy());
-    }
-
-    /** Takes one batch (possibly empty), classifies it, answers it. */
-    void serveOneBatch() throws Exception {
-        Batch batch = collector.nextBatch();
-        if (!batch.expired().isEmpty()) {
-            skippedExpired += batch.expired().size();
-            LOG.info("skipped " + batch.expired().size() + " jobs whose caller had already timed out");
-            jobs.discard(batch.expired());
-        }
-        Map<QueuedJob, PredictionResult> results = new LinkedHashMap<>();
-        List<QueuedJob> work = new ArrayList<>();
-        for (QueuedJob queued : batch.jobs()) {
-            if (queued.job().width() == settings.imageWidth() && queued.job().height() == settings.imageHeight()) {
-                work.add(queued);
-            } else {
-                // A producer with other settings must not fail the whole batch it landed in.
-                results.put(queued, PredictionResult.failure(queued.job().id(), "the image is "
-                        + queued.job().width() + "x" + queued.job().height() + " but the model takes "
-                        + settings.imageWidth() + "x" + settings.imageHeight()));
-            }
-        }
-        if (!work.isEmpty()) {
-            long started = System.nanoTime();
-            classify(work, results);
-            long elapsedNanos = System.nanoTime() - started;
-            LOG.info(BatchLogLine.format(work.size(), settings.imageHeight(), settings.imageWidth(),
-                    elapsedNanos / 1_000_000));
-            batchSizes.observe(work.size());
-            inferenceSeconds.observe(elapsedNanos / 1e9);
-        }
-        if (results.isEmpty()) {
-            return;
-        }
-        jobs.answer(results);
-        batches++;
-        images += work.size();
-    }
-
-    /** Adds one result per job; every job gets one even when inference fails. */
-    private void classify(List<QueuedJob> work, Map<QueuedJob, PredictionResult> results) {
-        try {
-            float[][] probabilities = classifier.classify(work.stream().map(q -> q.job().rgbPixels()).toList());
-            for (int i = 0; i < work.size(); i++) {
-                String jobId = work.get(i).job().id();
-                results.put(work.get(i), isFinite(probabilities[i])
-                        ? PredictionResult.success(jobId, labels.top(probabilities[i], settings.topK()))
-                        : PredictionResult.failure(jobId, "the model produced an invalid output"));
-            }
-        } catch (Exception e) {
-            // Answer every job of a failed batch, so no request waits for its timeout in vain.
-            LOG.log(Level.SEVERE, "inference failed for a batch of " + work.size(), e);
-            for (QueuedJob queued : work) {
-                results.put(queued, PredictionResult.failure(queued.job().id(), "inference failed"));
-            }
-        }
-    }
-
-    private static boolean isFinite(float[] row) {
-        for (float value : row) {
-            if (!Float.isFinite(value)) {
-                return false;
-            }
-        }
-        return true;
+    /** Measures Redis's clock anew every {@link RedisClock#SYNC_INTERVAL}, on a thread of its own. */
+    private static void keepInStep(RedisClock clock) {
+        ScheduledExecutorService clockSync = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "redis-clock-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        clockSync.scheduleWithFixedDelay(() -> syncQuietly(clock), RedisClock.SYNC_INTERVAL.toMillis(),
+                RedisClock.SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -291,7 +143,7 @@ public final class ModelDaemon {
     }
 
     private static void joinGroupWhenRedisAnswers(RedisJobSource source, Settings settings) {
-        Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
+        Backoff backoff = new Backoff(Duration.ofMillis(200), ServingLoop.MAX_BACKOFF);
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 source.joinGroup();
@@ -314,5 +166,4 @@ public final class ModelDaemon {
         }
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
-
 }

@@ -1,82 +1,45 @@
 package io.imageclassifier.daemon;
 
-import io.imageclassifier.protocol.MalformedMessageException;
-import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
-import java.nio.charset.StandardCharsets;
+import io.imageclassifier.protocol.ResultChannel;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XAutoClaimParams;
-import redis.clients.jedis.params.XReadGroupParams;
-import redis.clients.jedis.resps.StreamEntryBinary;
 
 /**
- * Jobs from the Redis job stream, read as one member of the daemons' consumer group.
- *
- * <p>XREADGROUP hands each entry to one daemon and keeps it pending until XACK, so a job is
- * recorded in Redis until its result is written. A job left pending longer than the claim idle
- * time belongs to a daemon presumed dead (killed mid-batch): XAUTOCLAIM takes it over, so it is
- * answered at least once. Results and acknowledgements for a whole batch go in one pipelined
- * round trip.
+ * Jobs from the Redis job stream, taken as one member of the daemons' consumer group: jobs a dead
+ * daemon left behind first ({@link StaleJobReclaimer}), else new ones ({@link NewJobReader});
+ * entries that are not jobs never get this far ({@link JobDecoder}); results and
+ * acknowledgements go back through the {@link JobAnswerer}.
  */
 public final class RedisJobSource implements JobSource {
 
     private static final Logger LOG = Logger.getLogger(RedisJobSource.class.getName());
 
-    /**
-     * KEYS[1] the job stream; ARGV[1] the group, ARGV[2] an idle time in ms. Deletes the group's
-     * consumers that hold no job and were idle longer than that, and returns how many. A script,
-     * so no consumer can take a job between the check and the delete (which would drop the job
-     * from the pending list for good).
-     */
-    private static final String REMOVE_IDLE_CONSUMERS = """
-            local removed = 0
-            for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
-              local info = {}
-              for i = 1, #consumer, 2 do
-                info[consumer[i]] = consumer[i + 1]
-              end
-              if info['pending'] == 0 and info['idle'] > tonumber(ARGV[2]) then
-                redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
-                removed = removed + 1
-              end
-            end
-            return removed
-            """;
-
     private final RedisClient redis;
     private final QueueKeys keys;
     private final String consumer;
-    private final byte[] stream;
-    private final byte[] group;
-    /** A result list outlives its web instance by this much at most. */
-    private final Duration resultTtl;
-    private final Duration claimIdle;
-    private final Clock clock;
-    private long nextClaimCheckMillis;
+    private final NewJobReader reader;
+    private final StaleJobReclaimer reclaimer;
+    private final JobAnswerer answerer;
     /** Jobs taken and not yet acknowledged; the consumer may leave the group only at zero. */
     private int inHand;
 
-    public RedisJobSource(RedisClient redis, QueueKeys keys, String consumer, Duration resultTtl,
+    public RedisJobSource(RedisClient redis, QueueKeys keys, String consumer, ResultChannel resultChannel,
                           Duration claimIdle, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.consumer = consumer;
-        this.stream = bytes(keys.jobStream());
-        this.group = bytes(QueueKeys.DAEMON_GROUP);
-        this.resultTtl = resultTtl;
-        this.claimIdle = claimIdle;
-        this.clock = clock;
+        this.answerer = new JobAnswerer(redis, keys, resultChannel);
+        JobDecoder decoder = new JobDecoder(answerer);
+        this.reader = new NewJobReader(redis, keys, consumer, decoder);
+        this.reclaimer = new StaleJobReclaimer(redis, keys, consumer, claimIdle, clock, decoder);
     }
 
     /** Creates the stream and the daemons' group unless another daemon already did. */
@@ -94,8 +57,8 @@ public final class RedisJobSource implements JobSource {
     @Override
     public List<QueuedJob> take(int max, Duration wait) {
         try {
-            List<QueuedJob> reclaimed = claimAbandonedIfDue(max);
-            List<QueuedJob> jobs = reclaimed.isEmpty() ? readNew(max, wait) : reclaimed;
+            List<QueuedJob> reclaimed = reclaimer.reclaimIfDue(max);
+            List<QueuedJob> jobs = reclaimed.isEmpty() ? reader.read(max, wait) : reclaimed;
             inHand += jobs.size();
             return jobs;
         } catch (JedisDataException e) {
@@ -107,84 +70,6 @@ public final class RedisJobSource implements JobSource {
             LOG.warning("the job stream or its consumer group is gone (Redis restarted?); creating them again");
             joinGroup();
             return List.of();
-        }
-    }
-
-    private List<QueuedJob> readNew(int max, Duration wait) {
-        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(max);
-        if (!wait.isZero()) {
-            // BLOCK 0 would mean forever; zero wait is expressed by leaving BLOCK out.
-            params.block(Math.toIntExact(Math.max(wait.toMillis(), 1)));
-        }
-        List<Map.Entry<byte[], List<StreamEntryBinary>>> read = redis.xreadGroupBinary(group, bytes(consumer),
-                params, Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-        if (read == null || read.isEmpty()) {
-            return List.of();
-        }
-        List<QueuedJob> jobs = new ArrayList<>();
-        for (StreamEntryBinary entry : read.get(0).getValue()) {
-            decode(entry.getID().toString(), entry.getFields(), jobs);
-        }
-        return jobs;
-    }
-
-    /**
-     * Every half claim-idle period, takes over up to {@code max} jobs that another daemon took
-     * and never acknowledged within the claim idle time.
-     */
-    private List<QueuedJob> claimAbandonedIfDue(int max) {
-        long now = clock.millis();
-        if (now < nextClaimCheckMillis) {
-            return List.of();
-        }
-        nextClaimCheckMillis = now + claimIdle.toMillis() / 2;
-        List<Object> reply = redis.xautoclaim(stream, group, bytes(consumer), claimIdle.toMillis(),
-                bytes("0-0"), XAutoClaimParams.xAutoClaimParams().count(max));
-        List<QueuedJob> jobs = new ArrayList<>();
-        // Reply: [next start id, [[entry id, [field, value, ...]], ...], [deleted ids]]
-        if (reply != null && reply.size() >= 2 && reply.get(1) instanceof List<?> entries) {
-            for (Object item : entries) {
-                if (item instanceof List<?> entry && entry.size() == 2
-                        && entry.get(0) instanceof byte[] id && entry.get(1) instanceof List<?> flat) {
-                    decode(new String(id, StandardCharsets.UTF_8), pairs(flat), jobs);
-                }
-            }
-        }
-        if (!jobs.isEmpty()) {
-            LOG.warning("took over " + jobs.size() + " jobs left unacknowledged for over "
-                    + claimIdle.toMillis() + " ms (their daemon stopped mid-batch?)");
-        }
-        removeIdleConsumers();
-        return jobs;
-    }
-
-    /**
-     * A daemon that was killed stays listed in XINFO CONSUMERS; once its jobs are taken over, it
-     * is removed. A live daemon reads every second, so it never looks idle for the claim idle
-     * time; and one that did would lose nothing, holding no job, and join again on its next read.
-     */
-    private void removeIdleConsumers() {
-        Object removed = redis.eval(REMOVE_IDLE_CONSUMERS, List.of(keys.jobStream()),
-                List.of(QueueKeys.DAEMON_GROUP, Long.toString(claimIdle.toMillis())));
-        if (removed instanceof Long count && count > 0) {
-            LOG.info("removed " + count + " consumers from the group that held no job and were idle for over "
-                    + claimIdle.toMillis() + " ms (daemons that stopped without leaving)");
-        }
-    }
-
-    private static Map<byte[], byte[]> pairs(List<?> flat) {
-        Map<byte[], byte[]> fields = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            fields.put((byte[]) flat.get(i), (byte[]) flat.get(i + 1));
-        }
-        return fields;
-    }
-
-    private void decode(String entryId, Map<byte[], byte[]> fields, List<QueuedJob> into) {
-        try {
-            into.add(new QueuedJob(entryId, PredictionJob.fromStreamFields(fields)));
-        } catch (MalformedMessageException e) {
-            rejectPoison(entryId, fields, e);
         }
     }
 
@@ -201,66 +86,13 @@ public final class RedisJobSource implements JobSource {
 
     @Override
     public void answer(Map<QueuedJob, PredictionResult> results) {
-        AbstractPipeline pipeline = redis.pipelined();
-        try (pipeline) {
-            for (Map.Entry<QueuedJob, PredictionResult> answered : results.entrySet()) {
-                String replyTo = answered.getKey().job().replyTo();
-                reply(pipeline, replyTo, answered.getValue(), resultTtl);
-            }
-            acknowledge(pipeline, results.keySet().stream().map(QueuedJob::entryId).toList());
-            pipeline.sync();
-        }
+        answerer.answer(results);
         inHand -= results.size();
     }
 
     @Override
     public void discard(List<QueuedJob> jobs) {
-        AbstractPipeline pipeline = redis.pipelined();
-        try (pipeline) {
-            acknowledge(pipeline, jobs.stream().map(QueuedJob::entryId).toList());
-            pipeline.sync();
-        }
+        answerer.discard(jobs);
         inHand -= jobs.size();
-    }
-
-    /**
-     * A queue entry that is not a job would fail forever if retried: answer it with an error when
-     * it says where to, acknowledge it, and move on.
-     */
-    private void rejectPoison(String entryId, Map<byte[], byte[]> fields, MalformedMessageException error) {
-        LOG.warning("discarding malformed queue entry " + entryId + ": " + error.getMessage());
-        String replyTo = PredictionJob.replyToOf(fields);
-        String jobId = PredictionJob.idOf(fields);
-        AbstractPipeline pipeline = redis.pipelined();
-        try (pipeline) {
-            if (replyTo != null && jobId != null) {
-                reply(pipeline, replyTo, PredictionResult.failure(jobId, "malformed job"), resultTtl);
-            }
-            acknowledge(pipeline, List.of(entryId));
-            pipeline.sync();
-        }
-    }
-
-    /**
-     * Queues a result on its web instance's result list, which lives {@code resultTtl} at most
-     * (its web instance may be gone).
-     */
-    public static void reply(AbstractPipeline pipeline, String replyTo, PredictionResult result, Duration resultTtl) {
-        pipeline.lpush(replyTo, result.toJson());
-        pipeline.pexpire(replyTo, resultTtl.toMillis());
-    }
-
-    /** XACK releases the entry from the group; XDEL keeps the stream from growing without bound. */
-    private void acknowledge(AbstractPipeline pipeline, List<String> entryIds) {
-        if (entryIds.isEmpty()) {
-            return;
-        }
-        StreamEntryID[] ids = entryIds.stream().map(StreamEntryID::new).toArray(StreamEntryID[]::new);
-        pipeline.xack(keys.jobStream(), QueueKeys.DAEMON_GROUP, ids);
-        pipeline.xdel(keys.jobStream(), ids);
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,12 +1,11 @@
 package io.imageclassifier.ops;
 
-import io.imageclassifier.daemon.RedisJobSource;
 import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
+import io.imageclassifier.protocol.ResultChannel;
 import io.imageclassifier.protocol.Settings;
-import java.time.Duration;
 import java.util.List;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
@@ -35,14 +34,14 @@ public final class QueueFlush {
         Settings settings = Settings.load();
         QueueKeys keys = QueueKeys.from(settings);
         try (RedisClient redis = RedisClients.create(settings, 1, 0)) {
-            long removed = flush(redis, keys, settings.resultTtl());
+            long removed = flush(redis, keys, ResultChannel.from(settings));
             System.out.println("removed " + removed + " queued jobs from '" + keys.jobStream()
                     + "' on " + settings.redisHost() + ":" + settings.redisPort() + " and answered their requests");
         }
     }
 
     /** @return how many jobs were removed */
-    static long flush(RedisClient redis, QueueKeys keys, Duration resultTtl) {
+    static long flush(RedisClient redis, QueueKeys keys, ResultChannel results) {
         long removed = 0;
         String after = lastDelivered(redis, keys);
         while (true) {
@@ -56,7 +55,7 @@ public final class QueueFlush {
                     String replyTo = entry.getFields().get(PredictionJob.FIELD_REPLY_TO);
                     String jobId = entry.getFields().get(PredictionJob.FIELD_ID);
                     if (replyTo != null && jobId != null) {
-                        RedisJobSource.reply(pipeline, replyTo, PredictionResult.withdrawn(jobId, REASON), resultTtl);
+                        results.send(pipeline, replyTo, PredictionResult.withdrawn(jobId, REASON));
                     }
                     pipeline.xdel(keys.jobStream(), entry.getID());
                 }

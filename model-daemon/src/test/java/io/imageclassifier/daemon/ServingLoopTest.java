@@ -35,15 +35,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-class ModelDaemonTest {
+class ServingLoopTest {
 
     private static final long START = 1_000_000L;
     private static final long LATER = START + 60_000L;
     private static final String[] NAMES = {"cat", "dog", "fox", "owl"};
+    private static final String DAEMON = "host-1234";
 
     private final ManualClock clock = new ManualClock(START);
     private final InMemoryJobSource source = new InMemoryJobSource(clock);
-    private final OnnxClassifier classifier = mock(OnnxClassifier.class);
+    private final ImageClassifier classifier = mock(ImageClassifier.class);
     private final Settings settings = Settings.fromEnvironment(Map.of())
             .with("batch.size", "4")
             .with("model.top.k", "2")
@@ -53,7 +54,7 @@ class ModelDaemonTest {
     private final List<List<byte[]>> classified = new ArrayList<>();
 
     @BeforeEach
-    void modelThatFavoursTheClassNamedByThePixelValue() throws OrtException {
+    void modelThatFavoursTheClassNamedByThePixelValue() throws Exception {
         when(classifier.classify(anyList())).thenAnswer(call -> {
             List<byte[]> images = call.getArgument(0);
             classified.add(images);
@@ -87,7 +88,7 @@ class ModelDaemonTest {
     @Test
     void servesAtMostTheBatchSizeFromSettingsPerTurn() throws Exception {
         source.queue(jobs("j", 6, LATER));
-        ModelDaemon daemon = daemon();
+        ServingLoop daemon = daemon();
 
         daemon.serveOneBatch();
         daemon.serveOneBatch();
@@ -100,12 +101,13 @@ class ModelDaemonTest {
     void heartbeatCountsBatchesImagesAndSkippedJobsWithABatchSizeHistogram() throws Exception {
         source.queue(jobs("j", 6, LATER));
         source.queue(List.of(job("gave-up", START - 1, 1)));
-        ModelDaemon daemon = daemon();
+        ServingLoop daemon = daemon();
 
         daemon.serveOneBatch();
         daemon.serveOneBatch();
         DaemonHeartbeat beat = daemon.heartbeat();
 
+        assertEquals(DAEMON, beat.daemon());
         assertEquals(2, beat.batches());
         assertEquals(6, beat.images());
         assertEquals(1, beat.skippedExpired());
@@ -185,7 +187,7 @@ class ModelDaemonTest {
                 .doReturn(new float[][] {rowFavouring((byte) 1)})
                 .when(classifier).classify(anyList());
         source.queue(List.of(job("a", LATER), job("b", LATER)));
-        ModelDaemon daemon = daemon(settings.with("batch.size", "1"));
+        ServingLoop daemon = daemon(settings.with("batch.size", "1"));
 
         daemon.serveOneBatch();
         daemon.serveOneBatch();
@@ -209,8 +211,6 @@ class ModelDaemonTest {
         assertTrue(resultFor("b").succeeded());
     }
 
-    // --- helpers -----------------------------------------------------------------------------
-
     @Test
     void redisRefusingCommandsIsSaidOnceAndRetriedWithBackoffNotInATightLoop() throws Exception {
         JobSource refusing = mock(JobSource.class);
@@ -219,7 +219,7 @@ class ModelDaemonTest {
             attempts.incrementAndGet();
             throw new JedisDataException("OOM command not allowed when used memory > 'maxmemory'");
         });
-        ModelDaemon daemon = new ModelDaemon(settings, classifier, new Labels(NAMES), refusing, clock);
+        ServingLoop daemon = new ServingLoop(DAEMON, settings, classifier, new Labels(NAMES), refusing, clock);
         List<LogRecord> logged = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
@@ -235,7 +235,7 @@ class ModelDaemonTest {
             public void close() {
             }
         };
-        Logger log = Logger.getLogger(ModelDaemon.class.getName());
+        Logger log = Logger.getLogger(ServingLoop.class.getName());
         log.addHandler(capture);
         try {
             Thread serving = new Thread(daemon::run);
@@ -254,12 +254,14 @@ class ModelDaemonTest {
         assertTrue(logged.get(0).getMessage().contains("OOM"), logged.get(0).getMessage());
     }
 
-    private ModelDaemon daemon() {
+    // --- helpers -----------------------------------------------------------------------------
+
+    private ServingLoop daemon() {
         return daemon(settings);
     }
 
-    private ModelDaemon daemon(Settings with) {
-        return new ModelDaemon(with, classifier, new Labels(NAMES), source, clock);
+    private ServingLoop daemon(Settings with) {
+        return new ServingLoop(DAEMON, with, classifier, new Labels(NAMES), source, clock);
     }
 
     /** Probabilities 0.7, 0.2, 0.07, 0.03 for the class {@code favourite} and the ones after it. */
