@@ -3,6 +3,7 @@ package io.imageclassifier.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.imageclassifier.protocol.DaemonHeartbeat;
@@ -63,6 +64,51 @@ class HealthServletTest {
 
         assertEquals(503, response.status());
         assertEquals("no model daemon is running (no fresh heartbeat); see the model daemon's log", response.error());
+    }
+
+    @Test
+    void liveIs200WithItsStatusOnly() throws IOException {
+        get("/live");
+
+        assertEquals(200, response.status());
+        assertEquals("{\"status\":\"live\"}", response.body());
+        verify(response.servletResponse()).setHeader("Cache-Control", "no-store");
+    }
+
+    @Test
+    void detailIsWrittenFieldByFieldInThisOrder() throws IOException {
+        when(probe.check()).thenReturn(new ReadinessProbe.Readiness(null,
+                new ServiceState.LiveDaemons(List.of(DAEMON), List.of("host-b-7"))));
+
+        get("/detail");
+
+        assertEquals("{\"status\":\"ready\",\"redis\":\"ok\",\"daemons\":[{\"daemon\":\"host-a-4242\","
+                + "\"model\":\"resnet50.onnx\",\"device\":\"CPU\",\"batch_size\":32,\"batches\":7,\"images\":90,"
+                + "\"skipped_expired\":1}],\"daemons_unreadable\":[\"host-b-7\"]}", response.body());
+        assertEquals("application/json", response.contentType());
+        verify(response.servletResponse()).setCharacterEncoding("UTF-8");
+        verify(response.servletResponse()).setHeader("Cache-Control", "no-store");
+    }
+
+    @Test
+    void detailWithRedisDownSaysWhyAndListsNoDaemons() throws IOException {
+        when(probe.check()).thenReturn(new ReadinessProbe.Readiness("Redis is unreachable: Connection refused",
+                new ServiceState.LiveDaemons(List.of(), List.of())));
+
+        get("/detail");
+
+        assertEquals(503, response.status());
+        assertEquals("{\"status\":\"not ready\",\"error\":\"the job queue (Redis) is unreachable\","
+                + "\"redis\":\"Redis is unreachable: Connection refused\",\"daemons\":[]}", response.body());
+    }
+
+    @Test
+    void unknownHealthPathIs404NamingTheRealOnes() throws IOException {
+        get("/status");
+
+        assertEquals(404, response.status());
+        assertEquals("{\"success\":false,\"error\":\"use /health/live, /health/ready or /health/detail\"}",
+                response.body());
     }
 
     private void get(String path) throws IOException {
