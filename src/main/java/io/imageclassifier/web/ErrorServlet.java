@@ -18,7 +18,7 @@ public class ErrorServlet extends HttpServlet {
         int status = code instanceof Integer value ? value : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         response.resetBuffer();
-        JsonResponses.writeError(response, status, describe(status, uri));
+        JsonReplyWriter.write(response, status, new ErrorReply(describe(status, uri)));
     }
 
     private static String describe(int status, Object uri) {

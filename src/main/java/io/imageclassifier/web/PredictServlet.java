@@ -59,10 +59,16 @@ public class PredictServlet extends HttpServlet {
             }
             call = new PredictionQueueCall(queue.submit(pixels, left));
         } catch (ApiException e) {
-            JsonResponses.writeError(response, e);
+            writeError(response, e);
             return;
         }
         call.answerAsync(request);
+    }
+
+    /** The error's status, headers and {@code {"success": false, "error": message}}. */
+    private static void writeError(HttpServletResponse response, ApiException error) throws IOException {
+        error.headers().forEach(response::setHeader);
+        JsonReplyWriter.write(response, error.status(), new ErrorReply(error.getMessage()));
     }
 
     /** The bytes of the multipart field {@code image}. */
@@ -153,18 +159,19 @@ public class PredictServlet extends HttpServlet {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error;
                     if (cause instanceof ApiException api) {
-                        JsonResponses.writeError(response, api);
+                        writeError(response, api);
                     } else {
                         LOG.log(Level.SEVERE, "prediction failed", cause);
-                        JsonResponses.writeError(response, 500, "internal error");
+                        JsonReplyWriter.write(response, 500, new ErrorReply("internal error"));
                     }
                 } else if (value.succeeded()) {
-                    JsonResponses.writePredictions(response, value.predictions());
+                    JsonReplyWriter.write(response, HttpServletResponse.SC_OK, new PredictionReply(value.predictions()));
                 } else if (value.withdrawn()) {
-                    JsonResponses.writeError(response, new ServiceUnavailableException(
+                    writeError(response, new ServiceUnavailableException(
                             value.error() + "; send it again", WITHDRAWN_RETRY_AFTER_SECONDS, null));
                 } else {
-                    JsonResponses.writeError(response, 500, "the model could not classify the image: " + value.error());
+                    JsonReplyWriter.write(response, 500,
+                            new ErrorReply("the model could not classify the image: " + value.error()));
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "could not write the answer (client gone?)", e);

@@ -8,14 +8,14 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class JsonResponsesTest {
+class JsonReplyWriterTest {
 
     private final RecordedResponse response = new RecordedResponse();
 
     @Test
     void predictionsAreSuccessTrueAndTheListInTheGivenOrder() throws IOException {
-        JsonResponses.writePredictions(response.servletResponse(), List.of(
-                new Prediction("tabby", 0.75), new Prediction("lynx", 0.125), new Prediction("tiger cat", 0.5)));
+        JsonReplyWriter.write(response.servletResponse(), 200, new PredictionReply(List.of(
+                new Prediction("tabby", 0.75), new Prediction("lynx", 0.125), new Prediction("tiger cat", 0.5))));
 
         assertEquals(200, response.status());
         assertEquals("{\"success\":true,\"predictions\":["
@@ -26,14 +26,14 @@ class JsonResponsesTest {
 
     @Test
     void noPredictionsIsAnEmptyList() throws IOException {
-        JsonResponses.writePredictions(response.servletResponse(), List.of());
+        JsonReplyWriter.write(response.servletResponse(), 200, new PredictionReply(List.of()));
 
         assertEquals("{\"success\":true,\"predictions\":[]}", response.body());
     }
 
     @Test
     void errorIsSuccessFalseWithTheMessageAndStatus() throws IOException {
-        JsonResponses.writeError(response.servletResponse(), 413, "the upload is too large");
+        JsonReplyWriter.write(response.servletResponse(), 413, new ErrorReply("the upload is too large"));
 
         assertEquals(413, response.status());
         assertEquals("{\"success\":false,\"error\":\"the upload is too large\"}", response.body());
@@ -43,14 +43,14 @@ class JsonResponsesTest {
     void errorMessageIsJsonEscaped() throws IOException {
         String message = "no 'image' field; send \"-F image=@photo.jpg\"\\n";
 
-        JsonResponses.writeError(response.servletResponse(), 400, message);
+        JsonReplyWriter.write(response.servletResponse(), 400, new ErrorReply(message));
 
         assertEquals(message, response.error());
     }
 
     @Test
     void bothShapesAreUtf8Json() throws IOException {
-        JsonResponses.writePredictions(response.servletResponse(), List.of(new Prediction("crème brûlée", 1.0)));
+        JsonReplyWriter.write(response.servletResponse(), 200, new PredictionReply(List.of(new Prediction("crème brûlée", 1.0))));
 
         assertEquals("application/json", response.contentType());
         verify(response.servletResponse()).setCharacterEncoding("UTF-8");
