@@ -1,10 +1,8 @@
 package io.imageclassifier.web;
 
-import java.util.Map;
-
 /**
- * A failure the client should hear about, with the HTTP status that names it. The servlet turns
- * every one of these into {@code {"success": false, "error": message}} with that status.
+ * A request the HTTP layer itself refuses, or gives up on, with the status that names why.
+ * {@link HttpErrors} answers it with that status and {@code {"success": false, "error": message}}.
  */
 public abstract class ApiException extends RuntimeException {
 
@@ -17,9 +15,4 @@ public abstract class ApiException extends RuntimeException {
     }
 
     public abstract int status();
-
-    /** Response headers that belong with this error, e.g. Retry-After. */
-    public Map<String, String> headers() {
-        return Map.of();
-    }
 }

@@ -7,14 +7,11 @@ import java.util.concurrent.TimeUnit;
  * Bounds the memory that uploads being decoded take at once. A PNG of a few hundred KB can
  * declare 60 million pixels and inflate to hundreds of MB, so a handful of them at once used to
  * exhaust Tomcat's heap. Each decode reserves what its header says it will need before it
- * starts; one that does not fit waits until others finish, up to its deadline, and then gets a
- * 503 with Retry-After. Any request that fits goes ahead, so a normal photo is not held up
+ * starts; one that does not fit waits until others finish, up to its deadline, and is then refused
+ * as busy (the client may retry shortly). Any request that fits goes ahead, so a normal photo is not held up
  * behind a queue of huge images.
  */
 final class DecodeMemoryBudget {
-
-    /** Sent with the 503 when the wait ran out: about one large decode. */
-    static final int RETRY_AFTER_SECONDS = 2;
 
     private final long capacityBytes;
     private long reservedBytes;
@@ -38,12 +35,12 @@ final class DecodeMemoryBudget {
     /**
      * Reserves {@code bytes}, waiting at most {@code maxWait} for other decodes to release theirs.
      *
-     * @throws PayloadTooLargeException    when the image could never fit, however long it waited
-     * @throws ServiceUnavailableException when it did not fit within {@code maxWait}
+     * @throws ImageTooLargeException    when the image could never fit, however long it waited
+     * @throws DecodeMemoryBusyException when it did not fit within {@code maxWait}
      */
     Reservation reserve(long bytes, Duration maxWait) {
         if (bytes > capacityBytes) {
-            throw new PayloadTooLargeException("decoding this image takes about " + (bytes >> 20) + " MB, more than the "
+            throw new ImageTooLargeException("decoding this image takes about " + (bytes >> 20) + " MB, more than the "
                     + (capacityBytes >> 20) + " MB this server allows for decoding (image.decode.budget.mb)");
         }
         long deadline = System.nanoTime() + maxWait.toNanos();
@@ -51,14 +48,13 @@ final class DecodeMemoryBudget {
             while (reservedBytes + bytes > capacityBytes) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new ServiceUnavailableException("the server is busy decoding other large images; try again shortly",
-                            RETRY_AFTER_SECONDS, null);
+                    throw new DecodeMemoryBusyException();
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new ServiceUnavailableException("the server is shutting down", RETRY_AFTER_SECONDS, e);
+                    throw new DecodeMemoryBusyException(e);
                 }
             }
             reservedBytes += bytes;

@@ -72,13 +72,13 @@ public final class ImagePreprocessor {
 
     /**
      * @return {@code width * height * 3} bytes of interleaved RGB, row by row
-     * @throws BadRequestException       when the bytes are not a complete image in a supported format
-     * @throws PayloadTooLargeException  when the image has more pixels than allowed
-     * @throws ServiceUnavailableException when other decodes held the memory it needs for too long
+     * @throws UnreadableImageException  when the bytes are not a complete image in a supported format
+     * @throws ImageTooLargeException    when the image has more pixels than allowed
+     * @throws DecodeMemoryBusyException when other decodes held the memory it needs for too long
      */
     public byte[] toModelInput(byte[] upload) {
         if (upload.length == 0) {
-            throw new BadRequestException("the uploaded image is empty");
+            throw new UnreadableImageException("the uploaded image is empty");
         }
         if (decoders.jpeg() != null && isJpeg(upload)) {
             return fromJpeg(upload);
@@ -106,12 +106,12 @@ public final class ImagePreprocessor {
             } finally {
                 reader.dispose();
             }
-        } catch (ApiException e) {
+        } catch (PreprocessingException e) {
             throw e;
         } catch (javax.imageio.IIOException e) {
             if (String.valueOf(e.getMessage()).contains("Unsupported Image Type")) {
                 // The JDK's JPEG decoder has no CMYK/YCCK support (print-ready JPEGs use it).
-                throw new BadRequestException("CMYK JPEGs are not supported; save the image as RGB", e);
+                throw new UnreadableImageException("CMYK JPEGs are not supported; save the image as RGB", e);
             }
             throw undecodable(e);
         } catch (IOException | RuntimeException e) {
@@ -128,7 +128,7 @@ public final class ImagePreprocessor {
         if (!warnings.isEmpty()) {
             // The JPEG reader reports truncated or corrupt data as a warning and fills the
             // rest with gray; classifying that half-image would be a silent wrong answer.
-            throw new BadRequestException("the image data is damaged: " + warnings.get(0));
+            throw new UnreadableImageException("the image data is damaged: " + warnings.get(0));
         }
         return image;
     }
@@ -150,7 +150,7 @@ public final class ImagePreprocessor {
     private byte[] fromWebP(byte[] upload) {
         LibWebPDecoder webp = decoders.webp();
         if (webp == null) {
-            throw new BadRequestException("this server cannot decode WebP (libwebp is not installed); send a JPEG or PNG");
+            throw new UnreadableImageException("this server cannot decode WebP (libwebp is not installed); send a JPEG or PNG");
         }
         int[] size = webp.size(upload);
         checkPixelCount(size[0], size[1]);
@@ -167,7 +167,7 @@ public final class ImagePreprocessor {
 
     private void checkPixelCount(int imageWidth, int imageHeight) {
         if ((long) imageWidth * imageHeight > maxPixels) {
-            throw new PayloadTooLargeException("the image is " + imageWidth + "x" + imageHeight
+            throw new ImageTooLargeException("the image is " + imageWidth + "x" + imageHeight
                     + " pixels; at most " + maxPixels + " pixels are accepted");
         }
     }
@@ -209,15 +209,15 @@ public final class ImagePreprocessor {
                 reader.dispose();
             }
         }
-        throw new BadRequestException("the upload is not a " + SUPPORTED + " image");
+        throw new UnreadableImageException("the upload is not a " + SUPPORTED + " image");
     }
 
     private static IIOReadWarningListener collectInto(List<String> warnings) {
         return (source, warning) -> warnings.add(warning);
     }
 
-    private static BadRequestException undecodable(Exception e) {
-        return new BadRequestException("the image could not be decoded; send a complete " + SUPPORTED
+    private static UnreadableImageException undecodable(Exception e) {
+        return new UnreadableImageException("the image could not be decoded; send a complete " + SUPPORTED
                 + " file (" + describe(e) + ")", e);
     }
 

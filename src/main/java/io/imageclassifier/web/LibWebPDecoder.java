@@ -83,7 +83,7 @@ final class LibWebPDecoder implements AutoCloseable {
         int[] width = new int[1];
         int[] height = new int[1];
         if (library.WebPGetInfo(webp, webp.length, width, height) == 0) {
-            throw new BadRequestException("the WebP image could not be decoded (damaged header)");
+            throw new UnreadableImageException("the WebP image could not be decoded (damaged header)");
         }
         return new int[] {width[0], height[0]};
     }
@@ -97,7 +97,7 @@ final class LibWebPDecoder implements AutoCloseable {
         int[] height = new int[1];
         Pointer pixels = library.WebPDecodeRGB(webp, webp.length, width, height);
         if (pixels == null) {
-            throw new BadRequestException("the WebP image could not be decoded (damaged, or an animation, which is"
+            throw new UnreadableImageException("the WebP image could not be decoded (damaged, or an animation, which is"
                     + " not supported)");
         }
         try {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * The requests of this web instance that wait for a result, by job id.
  *
  * <p>Each waits on a future, not on a thread: the result listener completes it when the answer
- * arrives, or the timer fails it with a {@link GatewayTimeoutException} when the timeout passes.
+ * arrives, or the timer fails it with a {@link PredictionTimedOutException} when the timeout passes.
  * Whichever comes first wins; the other finds nothing to do.
  */
 final class PendingPredictions {
@@ -35,12 +35,11 @@ final class PendingPredictions {
         ScheduledFuture<?> expiry;
         try {
             expiry = timer.schedule(
-                    () -> fail(jobId, new GatewayTimeoutException("the model daemon did not answer within "
-                            + timeout.toMillis() + " ms; is it running? (see the model daemon's log)")),
+                    () -> fail(jobId, new PredictionTimedOutException(timeout)),
                     timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             waiting.remove(jobId, result);
-            throw new ServiceUnavailableException("the web application is shutting down", e);
+            throw new QueueClosedException(e);
         }
         result.whenComplete((value, error) -> {
             expiry.cancel(false);
@@ -49,14 +48,22 @@ final class PendingPredictions {
         return result;
     }
 
-    /** Hands a result to its waiting request; false when nobody waits for it any more. */
+    /**
+     * Hands a result to its waiting request; false when nobody waits for it any more. A job that
+     * was withdrawn unrun fails its request instead: there is no answer to hand over.
+     */
     boolean complete(PredictionResult result) {
         CompletableFuture<PredictionResult> future = waiting.get(result.jobId());
-        return future != null && future.complete(result);
+        if (future == null) {
+            return false;
+        }
+        return result.withdrawn()
+                ? future.completeExceptionally(new PredictionWithdrawnException(result.error()))
+                : future.complete(result);
     }
 
     /** Fails one waiting request, e.g. when its job could not be queued. */
-    void fail(String jobId, ApiException error) {
+    void fail(String jobId, PredictionQueueException error) {
         CompletableFuture<PredictionResult> future = waiting.get(jobId);
         if (future != null) {
             future.completeExceptionally(error);
@@ -64,7 +71,7 @@ final class PendingPredictions {
     }
 
     /** Fails every waiting request; used when the web app stops. */
-    void failAll(ApiException error) {
+    void failAll(PredictionQueueException error) {
         waiting.values().forEach(future -> future.completeExceptionally(error));
     }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -28,20 +29,22 @@ public class PredictServlet extends HttpServlet {
     static final String PATH = "/predict";
     static final String IMAGE_FIELD = "image";
     private static final Logger LOG = Logger.getLogger(PredictServlet.class.getName());
-    /** A job withdrawn from the queue (an operator's flush) can be sent again at once. */
-    private static final int WITHDRAWN_RETRY_AFTER_SECONDS = 1;
 
     private final ImagePreprocessor preprocessor;
     private final PredictionQueue queue;
     private final Duration requestTimeout;
     /** Backstop only: the queue's own timeout answers first; this catches a result never delivered. */
     private final Duration asyncTimeout;
+    /** Only named in the 413: the container enforces it, from the multipart config it was registered with. */
+    private final long uploadLimitBytes;
 
-    public PredictServlet(ImagePreprocessor preprocessor, PredictionQueue queue, Duration requestTimeout) {
+    public PredictServlet(ImagePreprocessor preprocessor, PredictionQueue queue, Duration requestTimeout,
+            long uploadLimitBytes) {
         this.preprocessor = preprocessor;
         this.queue = queue;
         this.requestTimeout = requestTimeout;
         this.asyncTimeout = requestTimeout.plusSeconds(10);
+        this.uploadLimitBytes = uploadLimitBytes;
     }
 
     @Override
@@ -54,25 +57,18 @@ public class PredictServlet extends HttpServlet {
             // request timeout under a burst of huge images) is not granted a second time.
             Duration left = requestTimeout.minusNanos(System.nanoTime() - received);
             if (left.isNegative() || left.isZero()) {
-                throw new ServiceUnavailableException("the server is busy decoding other large images; try again shortly",
-                        DecodeMemoryBudget.RETRY_AFTER_SECONDS, null);
+                throw new DecodeMemoryBusyException();
             }
             call = new PredictionQueueCall(queue.submit(pixels, left));
-        } catch (ApiException e) {
-            writeError(response, e);
+        } catch (ApiException | PreprocessingException | PredictionQueueException e) {
+            HttpErrors.of(e).writeTo(response);
             return;
         }
         call.answerAsync(request);
     }
 
-    /** The error's status, headers and {@code {"success": false, "error": message}}. */
-    private static void writeError(HttpServletResponse response, ApiException error) throws IOException {
-        error.headers().forEach(response::setHeader);
-        JsonReplyWriter.write(response, error.status(), new ErrorReply(error.getMessage()));
-    }
-
     /** The bytes of the multipart field {@code image}. */
-    private static byte[] readImageField(HttpServletRequest request) throws IOException {
+    private byte[] readImageField(HttpServletRequest request) throws IOException {
         String contentType = request.getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             throw new BadRequestException("send the image as multipart/form-data in a field named '"
@@ -83,8 +79,7 @@ public class PredictServlet extends HttpServlet {
             part = request.getPart(IMAGE_FIELD);
         } catch (IllegalStateException e) {
             // Tomcat's multipart parser stops reading once the configured size is passed.
-            throw new PayloadTooLargeException("the upload is larger than the limit of "
-                    + request.getServletContext().getAttribute(ServiceBootstrap.UPLOAD_LIMIT_ATTRIBUTE) + " bytes");
+            throw new PayloadTooLargeException("the upload is larger than the limit of " + uploadLimitBytes + " bytes");
         } catch (ServletException e) {
             throw new BadRequestException("the multipart body could not be parsed");
         }
@@ -99,10 +94,10 @@ public class PredictServlet extends HttpServlet {
 
     /** One queued job and the one response that must be written for it, exactly once. */
     private final class PredictionQueueCall {
-        private final java.util.concurrent.CompletableFuture<PredictionResult> result;
+        private final CompletableFuture<PredictionResult> result;
         private final AtomicBoolean answered = new AtomicBoolean();
 
-        PredictionQueueCall(java.util.concurrent.CompletableFuture<PredictionResult> result) {
+        PredictionQueueCall(CompletableFuture<PredictionResult> result) {
             this.result = result;
         }
 
@@ -156,22 +151,12 @@ public class PredictServlet extends HttpServlet {
             HttpServletResponse response = (HttpServletResponse) async.getResponse();
             try {
                 if (error != null) {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    if (cause instanceof ApiException api) {
-                        writeError(response, api);
-                    } else {
-                        LOG.log(Level.SEVERE, "prediction failed", cause);
-                        JsonReplyWriter.write(response, 500, new ErrorReply("internal error"));
-                    }
+                    HttpErrors.of(error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error).writeTo(response);
                 } else if (value.succeeded()) {
                     JsonReplyWriter.write(response, HttpServletResponse.SC_OK, new PredictionReply(value.predictions()));
-                } else if (value.withdrawn()) {
-                    writeError(response, new ServiceUnavailableException(
-                            value.error() + "; send it again", WITHDRAWN_RETRY_AFTER_SECONDS, null));
                 } else {
-                    JsonReplyWriter.write(response, 500,
-                            new ErrorReply("the model could not classify the image: " + value.error()));
+                    HttpErrors.modelFailed(value.error()).writeTo(response);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "could not write the answer (client gone?)", e);

@@ -42,12 +42,8 @@ public final class RedisPredictionQueue implements PredictionQueue {
     /** Results taken per round trip when many are waiting. */
     private static final int RESULTS_PER_READ = 64;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-    /** A full queue drains at the model's pace; a few seconds is a fair hint for clients. */
-    private static final int QUEUE_FULL_RETRY_AFTER_SECONDS = 5;
     /** How long stopping the web app waits for requests in flight; well under a stop timeout. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
-    /** Reconnecting is quick once Redis is back. */
-    private static final int REDIS_DOWN_RETRY_AFTER_SECONDS = 1;
 
     /** KEYS[1] the job stream; ARGV[1] the queue limit, then the job's field/value pairs. */
     private static final byte[] ENQUEUE_UNLESS_FULL = bytes("""
@@ -100,7 +96,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         // Wait before queueing, so even an instant answer finds its request.
         CompletableFuture<PredictionResult> result = pending.register(jobId, timeout);
         result.whenComplete((value, error) -> {
-            if (error instanceof GatewayTimeoutException && daemonsSilent.compareAndSet(false, true)) {
+            if (error instanceof PredictionTimedOutException && daemonsSilent.compareAndSet(false, true)) {
                 LOG.warning("no model daemon answered in time (request.timeout.ms " + settings.requestTimeout().toMillis()
                         + "): requests time out"
                         + " with 504; check that a model daemon runs (scripts/status) and read its log");
@@ -110,7 +106,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         try {
             queuedBefore = enqueueRetryingABrokenConnection(job);
         } catch (JedisException e) {
-            ServiceUnavailableException unavailable = redisUnavailable(e);
+            PredictionQueueException unavailable = redisUnavailable(e);
             pending.fail(jobId, unavailable);
             throw unavailable;
         }
@@ -119,8 +115,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         }
         poolExhausted.set(false);
         if (queuedBefore < 0) {
-            ServiceUnavailableException full = new ServiceUnavailableException("the queue is full ("
-                    + (-queuedBefore - 1) + " images waiting); try again shortly", QUEUE_FULL_RETRY_AFTER_SECONDS, null);
+            QueueFullException full = new QueueFullException(-queuedBefore - 1, settings.queueMaxLength());
             pending.fail(jobId, full);
             throw full;
         }
@@ -174,7 +169,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         return (Long) redis.eval(ENQUEUE_UNLESS_FULL, List.of(bytes(keys.jobStream())), args);
     }
 
-    private ServiceUnavailableException redisUnavailable(JedisException e) {
+    private PredictionQueueException redisUnavailable(JedisException e) {
         if (e.getCause() instanceof NoSuchElementException) {
             // Redis answers, but every pooled connection stayed busy: this web app is overloaded.
             if (poolExhausted.compareAndSet(false, true)) {
@@ -182,16 +177,14 @@ public final class RedisPredictionQueue implements PredictionQueue {
                         + RedisClients.poolWait(settings).toMillis() + " ms; answering 503 to requests that"
                         + " find none free (raise redis.pool.size if the machine is not simply overloaded)");
             }
-            return new ServiceUnavailableException("the service is overloaded (no Redis connection came free in"
-                    + " time); try again shortly", REDIS_DOWN_RETRY_AFTER_SECONDS, e);
+            return new QueueOverloadedException(e);
         }
         // One line per outage, not one per request.
         if (queueingFailing.compareAndSet(false, true)) {
             LOG.warning("cannot queue jobs: Redis at " + settings.redisHost() + ":" + settings.redisPort()
                     + " failed (" + e.getMessage() + "); answering 503 until it is back");
         }
-        return new ServiceUnavailableException("the job queue (Redis) is unavailable; try again shortly",
-                REDIS_DOWN_RETRY_AFTER_SECONDS, e);
+        return new QueueUnavailableException(e);
     }
 
     private void listenForResults() {
@@ -269,7 +262,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pending.failAll(new ServiceUnavailableException("the web application is shutting down"));
+        pending.failAll(new QueueClosedException());
         timer.shutdownNow();
     }
 

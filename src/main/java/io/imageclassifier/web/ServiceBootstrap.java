@@ -26,7 +26,6 @@ import redis.clients.jedis.RedisClient;
 @WebListener
 public class ServiceBootstrap implements ServletContextListener {
 
-    static final String UPLOAD_LIMIT_ATTRIBUTE = "io.imageclassifier.uploadMaxBytes";
     /** Uploads up to this size stay in memory; larger ones are spooled to Tomcat's temp folder. */
     private static final int IN_MEMORY_UPLOAD_BYTES = 1 << 20;
     /** Room for the multipart headers and boundaries around the image itself. */
@@ -50,14 +49,13 @@ public class ServiceBootstrap implements ServletContextListener {
         ImagePreprocessor preprocessor = new ImagePreprocessor(settings.imageWidth(), settings.imageHeight(),
                 settings.imageMaxPixels(), decodeBudget, settings.requestTimeout(), decoders,
                 settings.imageJpegDctScaling());
+        long uploadLimit = settings.uploadMaxBytes();
         ServletRegistration.Dynamic predict = context.addServlet("predict",
-                new PredictServlet(preprocessor, queue, settings.requestTimeout()));
+                new PredictServlet(preprocessor, queue, settings.requestTimeout(), uploadLimit));
         predict.addMapping(PredictServlet.PATH);
         predict.setAsyncSupported(true);
-        long uploadLimit = settings.uploadMaxBytes();
         predict.setMultipartConfig(new MultipartConfigElement(
                 "", uploadLimit, uploadLimit + MULTIPART_OVERHEAD_BYTES, IN_MEMORY_UPLOAD_BYTES));
-        context.setAttribute(UPLOAD_LIMIT_ATTRIBUTE, uploadLimit);
 
         // "" is the context root exactly: GET / and nothing else.
         context.addServlet("welcome", new WelcomeServlet()).addMapping("");

@@ -55,7 +55,7 @@ final class TurboJpegDecoder {
             return new Jpeg(decompressor, scalingFactors);
         } catch (TJException e) {
             closeQuietly(decompressor);   // now: its native memory would otherwise wait for the GC
-            throw new BadRequestException("the JPEG could not be decoded (" + e.getMessage() + ")", e);
+            throw new UnreadableImageException("the JPEG could not be decoded (" + e.getMessage() + ")", e);
         }
     }
 
@@ -125,7 +125,7 @@ final class TurboJpegDecoder {
                 }
                 return cmykToRgb(decompress(TJ.PF_CMYK, 4));
             } catch (TJException e) {
-                throw new BadRequestException("the image data is damaged: " + e.getMessage(), e);
+                throw new UnreadableImageException("the image data is damaged: " + e.getMessage(), e);
             }
         }
 

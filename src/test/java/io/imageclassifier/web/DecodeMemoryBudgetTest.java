@@ -54,23 +54,22 @@ class DecodeMemoryBudgetTest {
     }
 
     @Test
-    void givesUpWith503AndRetryAfterOnceTheWaitRunsOut() {
+    void givesUpAsBusyOnceTheWaitRunsOut() {
         try (DecodeMemoryBudget.Reservation held = budget.reserve(90 * MB, Duration.ZERO)) {
-            ServiceUnavailableException busy = assertThrows(ServiceUnavailableException.class,
+            DecodeMemoryBusyException busy = assertThrows(DecodeMemoryBusyException.class,
                     () -> budget.reserve(20 * MB, Duration.ofMillis(50)));
 
-            assertEquals(503, busy.status());
-            assertEquals("2", busy.headers().get("Retry-After"));
+            assertEquals("the server is busy decoding other large images; try again shortly", busy.getMessage());
             assertEquals(90 * MB, budget.reservedBytes(), "the failed request holds nothing");
         }
     }
 
     @Test
-    void rejectsWith413WhatCouldNeverFitInsteadOfWaitingForNothing() {
-        PayloadTooLargeException tooLarge = assertThrows(PayloadTooLargeException.class,
+    void rejectsAsTooLargeWhatCouldNeverFitInsteadOfWaitingForNothing() {
+        ImageTooLargeException tooLarge = assertThrows(ImageTooLargeException.class,
                 () -> budget.reserve(101 * MB, Duration.ofMinutes(1)));
 
-        assertEquals(413, tooLarge.status());
+        assertTrue(tooLarge.getMessage().contains("more than the 100 MB"), tooLarge.getMessage());
         assertEquals(0, budget.reservedBytes());
     }
 

@@ -205,11 +205,11 @@ class ImagePreprocessorTest {
     }
 
     @Test
-    void rejectsWbmpWhoseLooseHeaderRandomBytesWouldPassWith400() {
+    void rejectsWbmpWhoseLooseHeaderRandomBytesWouldPassAsUnreadable() {
         BufferedImage binary = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_BINARY);
         byte[] upload = TestImages.encode(binary, "wbmp");
 
-        BadRequestException error = assertBadRequest(upload);
+        UnreadableImageException error = assertUnreadable(upload);
 
         assertTrue(error.getMessage().contains("JPEG, PNG, GIF, BMP, TIFF or WebP"), error.getMessage());
     }
@@ -222,78 +222,77 @@ class ImagePreprocessorTest {
     }
 
     @Test
-    void refusesWebPWith400WhereLibwebpIsMissing() {
+    void refusesWebPAsUnreadableWhereLibwebpIsMissing() {
         ImagePreprocessor withoutLibwebp = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS,
                 new DecodeMemoryBudget(1L << 30), Duration.ZERO, NativeDecoders.NONE);
         byte[] webpHeader = "RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.US_ASCII);
 
-        BadRequestException error = assertThrows(BadRequestException.class, () -> withoutLibwebp.toModelInput(webpHeader));
+        UnreadableImageException error = assertThrows(UnreadableImageException.class, () -> withoutLibwebp.toModelInput(webpHeader));
 
         assertTrue(error.getMessage().contains("libwebp"), error.getMessage());
     }
 
     @Test
-    void rejectsADamagedWebPWith400() {
+    void rejectsADamagedWebPAsUnreadable() {
         byte[] webpHeader = "RIFF\0\0\0\0WEBPVP8 garbage".getBytes(StandardCharsets.US_ASCII);
 
-        assertBadRequest(webpHeader);
+        assertUnreadable(webpHeader);
     }
 
     // --- broken uploads ----------------------------------------------------------------------
 
     @Test
-    void rejectsEmptyUploadWith400() {
-        assertBadRequest(new byte[0]);
+    void rejectsEmptyUploadAsUnreadable() {
+        assertUnreadable(new byte[0]);
     }
 
     @Test
-    void rejectsRandomBytesWith400() {
+    void rejectsRandomBytesAsUnreadable() {
         byte[] noise = new byte[4096];
         new Random(1).nextBytes(noise);
 
-        assertBadRequest(noise);
+        assertUnreadable(noise);
     }
 
     @Test
-    void rejectsTextWith400() {
-        assertBadRequest("this is a cat, trust me\n".getBytes(StandardCharsets.UTF_8));
+    void rejectsTextAsUnreadable() {
+        assertUnreadable("this is a cat, trust me\n".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
-    void rejectsTruncatedJpegWith400() {
+    void rejectsTruncatedJpegAsUnreadable() {
         byte[] whole = jpeg(rgb(300, 300, (x, y) -> (x * 7 + y * 13) << 8 | x));
 
-        BadRequestException error = assertBadRequest(Arrays.copyOf(whole, whole.length / 2));
+        UnreadableImageException error = assertUnreadable(Arrays.copyOf(whole, whole.length / 2));
 
         assertTrue(error.getMessage().contains("damaged"), error.getMessage());
     }
 
     @Test
-    void rejectsTruncatedPngWith400() {
+    void rejectsTruncatedPngAsUnreadable() {
         Random random = new Random(3);
         byte[] whole = png(rgb(300, 300, (x, y) -> random.nextInt(0x1000000)));
 
-        assertBadRequest(Arrays.copyOf(whole, whole.length / 2));
+        assertUnreadable(Arrays.copyOf(whole, whole.length / 2));
     }
 
     @Test
-    void rejectsPngSignatureFollowedByGarbageWith400() {
+    void rejectsPngSignatureFollowedByGarbageAsUnreadable() {
         byte[] upload = Arrays.copyOf(png(solid(10, 10, RED)), 200);
         Arrays.fill(upload, 8, upload.length, (byte) 0x5A);
 
-        assertBadRequest(upload);
+        assertUnreadable(upload);
     }
 
     // --- size limit --------------------------------------------------------------------------
 
     @Test
-    void rejectsImageWithMorePixelsThanAllowedWith413() {
+    void rejectsImageWithMorePixelsThanAllowedAsTooLarge() {
         ImagePreprocessor strict = preprocessor(9_999);
 
-        PayloadTooLargeException error = assertThrows(PayloadTooLargeException.class,
+        ImageTooLargeException error = assertThrows(ImageTooLargeException.class,
                 () -> strict.toModelInput(png(solid(100, 100, RED))));
 
-        assertEquals(413, error.status());
         assertTrue(error.getMessage().contains("100x100"), error.getMessage());
     }
 
@@ -332,33 +331,32 @@ class ImagePreprocessorTest {
         byte[] damaged = jpeg(rgb(640, 480, (x, y) -> (x * 7 + y * 13) << 8 | x));
 
         budgeted.toModelInput(png(solid(640, 480, RED)));
-        assertThrows(BadRequestException.class, () -> budgeted.toModelInput(Arrays.copyOf(damaged, damaged.length / 2)));
+        assertThrows(UnreadableImageException.class, () -> budgeted.toModelInput(Arrays.copyOf(damaged, damaged.length / 2)));
 
         assertEquals(0, budget.reservedBytes());
     }
 
     @Test
-    void answers503WithRetryAfterWhenOtherDecodesHoldTheMemoryTooLong() {
+    void refusesAsBusyWhenOtherDecodesHoldTheMemoryTooLong() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(4L << 20);
         ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget,
                 Duration.ofMillis(50), NativeDecoders.NONE);
         byte[] photo = png(solid(640, 480, RED));   // 640x480: about 2.5 MB of 4 MB
 
         try (DecodeMemoryBudget.Reservation other = budget.reserve(3L << 20, Duration.ZERO)) {
-            ServiceUnavailableException busy = assertThrows(ServiceUnavailableException.class,
+            DecodeMemoryBusyException busy = assertThrows(DecodeMemoryBusyException.class,
                     () -> budgeted.toModelInput(photo));
-            assertEquals(503, busy.status());
-            assertEquals(Integer.toString(DecodeMemoryBudget.RETRY_AFTER_SECONDS), busy.headers().get("Retry-After"));
+            assertTrue(busy.getMessage().contains("busy decoding other large images"), busy.getMessage());
         }
         assertEquals(SIZE * SIZE * 3, budgeted.toModelInput(photo).length);
     }
 
     @Test
-    void rejectsWith413AnImageTooLargeForTheWholeBudget() {
+    void rejectsAsTooLargeAnImageThatNeedsMoreThanTheWholeBudget() {
         DecodeMemoryBudget budget = new DecodeMemoryBudget(1L << 20);
         ImagePreprocessor budgeted = new ImagePreprocessor(SIZE, SIZE, DEFAULT_MAX_PIXELS, budget, Duration.ofSeconds(5), NativeDecoders.NONE);
 
-        PayloadTooLargeException tooLarge = assertThrows(PayloadTooLargeException.class,
+        ImageTooLargeException tooLarge = assertThrows(ImageTooLargeException.class,
                 () -> budgeted.toModelInput(png(solid(1000, 1000, RED))));
 
         assertTrue(tooLarge.getMessage().contains("image.decode.budget.mb"), tooLarge.getMessage());
@@ -368,15 +366,13 @@ class ImagePreprocessorTest {
     void rejectsHugeDeclaredSizeFromTheHeaderWithoutDecoding() throws IOException {
         byte[] headerOnly = pngHeader(100_000, 100_000);
 
-        assertThrows(PayloadTooLargeException.class, () -> preprocessor.toModelInput(headerOnly));
+        assertThrows(ImageTooLargeException.class, () -> preprocessor.toModelInput(headerOnly));
     }
 
     // --- helpers -----------------------------------------------------------------------------
 
-    private BadRequestException assertBadRequest(byte[] upload) {
-        BadRequestException error = assertThrows(BadRequestException.class, () -> preprocessor.toModelInput(upload));
-        assertEquals(400, error.status());
-        return error;
+    private UnreadableImageException assertUnreadable(byte[] upload) {
+        return assertThrows(UnreadableImageException.class, () -> preprocessor.toModelInput(upload));
     }
 
     /** Every pixel with xFrom <= x < xTo and yFrom <= y < yTo of a model-sized output is {@code color}. */

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 class PendingPredictionsTest {
 
@@ -70,6 +71,18 @@ class PendingPredictionsTest {
     }
 
     @Test
+    void aWithdrawnJobFailsItsRequestNamingTheReasonAndForgetsIt() {
+        CompletableFuture<PredictionResult> future = pending.register("job-1", TIMEOUT);
+
+        assertTrue(pending.complete(PredictionResult.withdrawn("job-1", "removed from the queue by an operator")));
+
+        PredictionWithdrawnException error = assertFailedWith(PredictionWithdrawnException.class, future);
+        assertEquals("removed from the queue by an operator", error.reason());
+        assertEquals(0, pending.size());
+        verify(timeoutHandles.get(0)).cancel(false);
+    }
+
+    @Test
     void resultGoesOnlyToTheRequestWithItsId() {
         CompletableFuture<PredictionResult> first = pending.register("job-1", TIMEOUT);
         CompletableFuture<PredictionResult> second = pending.register("job-2", TIMEOUT);
@@ -105,13 +118,13 @@ class PendingPredictionsTest {
     }
 
     @Test
-    void timeoutFailsTheRequestWithGatewayTimeoutAndForgetsIt() {
+    void timeoutFailsTheRequestAsTimedOutAndForgetsIt() {
         CompletableFuture<PredictionResult> future = pending.register("job-1", TIMEOUT);
 
         scheduledTimeouts.get(0).run();
 
-        GatewayTimeoutException error = assertFailedWith(GatewayTimeoutException.class, future);
-        assertEquals(504, error.status());
+        PredictionTimedOutException error = assertFailedWith(PredictionTimedOutException.class, future);
+        assertEquals(TIMEOUT, error.timeout());
         assertTrue(error.getMessage().contains("30000 ms"), error.getMessage());
         assertEquals(0, pending.size());
     }
@@ -122,7 +135,7 @@ class PendingPredictionsTest {
         scheduledTimeouts.get(0).run();
 
         assertFalse(pending.complete(PredictionResult.failure("job-1", "too late")));
-        assertFailedWith(GatewayTimeoutException.class, future);
+        assertFailedWith(PredictionTimedOutException.class, future);
     }
 
     @Test
@@ -140,11 +153,11 @@ class PendingPredictionsTest {
     void failFailsOneRequestWithTheGivenError() {
         CompletableFuture<PredictionResult> failed = pending.register("job-1", TIMEOUT);
         CompletableFuture<PredictionResult> other = pending.register("job-2", TIMEOUT);
-        ServiceUnavailableException unavailable = new ServiceUnavailableException("Redis is down");
+        QueueUnavailableException unavailable = new QueueUnavailableException(new JedisConnectionException("Redis is down"));
 
         pending.fail("job-1", unavailable);
 
-        assertSame(unavailable, assertFailedWith(ServiceUnavailableException.class, failed));
+        assertSame(unavailable, assertFailedWith(QueueUnavailableException.class, failed));
         assertFalse(other.isDone());
         assertEquals(1, pending.size());
         verify(timeoutHandles.get(0)).cancel(false);
@@ -155,7 +168,7 @@ class PendingPredictionsTest {
     void failForAnUnknownIdDoesNothing() {
         CompletableFuture<PredictionResult> future = pending.register("job-1", TIMEOUT);
 
-        pending.fail("someone-else", new ServiceUnavailableException("x"));
+        pending.fail("someone-else", new QueueClosedException());
 
         assertFalse(future.isDone());
     }
@@ -165,10 +178,10 @@ class PendingPredictionsTest {
         CompletableFuture<PredictionResult> first = pending.register("job-1", TIMEOUT);
         CompletableFuture<PredictionResult> second = pending.register("job-2", TIMEOUT);
 
-        pending.failAll(new ServiceUnavailableException("shutting down"));
+        pending.failAll(new QueueClosedException());
 
-        assertFailedWith(ServiceUnavailableException.class, first);
-        assertFailedWith(ServiceUnavailableException.class, second);
+        assertFailedWith(QueueClosedException.class, first);
+        assertFailedWith(QueueClosedException.class, second);
         assertEquals(0, pending.size());
     }
 
@@ -188,7 +201,7 @@ class PendingPredictionsTest {
         when(timer.schedule(any(Runnable.class), anyLong(), any(TimeUnit.class)))
                 .thenThrow(new RejectedExecutionException("timer is shut down"));
 
-        assertThrows(ServiceUnavailableException.class, () -> pending.register("job-1", TIMEOUT));
+        assertThrows(QueueClosedException.class, () -> pending.register("job-1", TIMEOUT));
 
         assertEquals(0, pending.size());
     }

@@ -22,7 +22,6 @@ import io.imageclassifier.protocol.Prediction;
 import io.imageclassifier.protocol.PredictionResult;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
@@ -39,6 +38,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mockito.ArgumentCaptor;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 class PredictServletTest {
 
@@ -48,16 +48,13 @@ class PredictServletTest {
 
     private final PredictionQueue queue = mock(PredictionQueue.class);
     private final PredictServlet servlet = new PredictServlet(
-            ImagePreprocessorTest.preprocessor(224, 60_000_000L), queue, REQUEST_TIMEOUT);
+            ImagePreprocessorTest.preprocessor(224, 60_000_000L), queue, REQUEST_TIMEOUT, UPLOAD_LIMIT);
     private final HttpServletRequest request = mock(HttpServletRequest.class);
     private final RecordedResponse response = new RecordedResponse();
 
     @BeforeEach
-    void multipartRequestWithUploadLimit() {
+    void multipartRequest() {
         when(request.getContentType()).thenReturn(MULTIPART);
-        ServletContext context = mock(ServletContext.class);
-        when(context.getAttribute(ServiceBootstrap.UPLOAD_LIMIT_ATTRIBUTE)).thenReturn(UPLOAD_LIMIT);
-        when(request.getServletContext()).thenReturn(context);
     }
 
     // --- rejected before anything is queued --------------------------------------------------
@@ -139,7 +136,8 @@ class PredictServletTest {
 
     @Test
     void rejectsTooManyPixelsWith413() throws Exception {
-        PredictServlet strict = new PredictServlet(ImagePreprocessorTest.preprocessor(224, 100), queue, REQUEST_TIMEOUT);
+        PredictServlet strict = new PredictServlet(ImagePreprocessorTest.preprocessor(224, 100), queue, REQUEST_TIMEOUT,
+                UPLOAD_LIMIT);
         uploadImageField(png(solid(20, 20, RED)));
 
         strict.doPost(request, response.servletResponse());
@@ -167,7 +165,7 @@ class PredictServletTest {
         // Its whole timeout spent before the queue (waiting for decode memory, say): queueing it
         // would grant it a second timeout.
         PredictServlet hurried = new PredictServlet(ImagePreprocessorTest.preprocessor(224, 60_000_000L), queue,
-                Duration.ofNanos(1));
+                Duration.ofNanos(1), UPLOAD_LIMIT);
         uploadImageField(png(solid(300, 200, RED)));
 
         hurried.doPost(request, response.servletResponse());
@@ -180,11 +178,12 @@ class PredictServletTest {
     @Test
     void unavailableQueueIs503AndNoAsyncWaitStarts() throws Exception {
         uploadImageField(png(solid(8, 8, RED)));
-        when(queue.submit(any(), any())).thenThrow(new ServiceUnavailableException("the job queue (Redis) is unavailable"));
+        when(queue.submit(any(), any())).thenThrow(new QueueUnavailableException(new JedisConnectionException("refused")));
 
         post();
 
         assertError(503, "Redis");
+        verify(response.servletResponse()).setHeader("Retry-After", "1");
         verify(queue).submit(any(), any());
         verify(request, never()).startAsync();
     }
@@ -192,11 +191,11 @@ class PredictServletTest {
     @Test
     void fullQueueIs503WithRetryAfter() throws Exception {
         uploadImageField(png(solid(8, 8, RED)));
-        when(queue.submit(any(), any())).thenThrow(new ServiceUnavailableException("the queue is full (1000 images waiting)", 5, null));
+        when(queue.submit(any(), any())).thenThrow(new QueueFullException(1000, 1000));
 
         post();
 
-        assertError(503, "queue is full");
+        assertError(503, "the queue is full (1000 images waiting); try again shortly");
         verify(response.servletResponse()).setHeader("Retry-After", "5");
         verify(request, never()).startAsync();
     }
@@ -271,7 +270,7 @@ class PredictServletTest {
 
         @Test
         void aJobWithdrawnFromTheQueueIs503WithRetryAfter() {
-            result.complete(PredictionResult.withdrawn("job-1", "removed from the queue by an operator"));
+            result.completeExceptionally(new PredictionWithdrawnException("removed from the queue by an operator"));
 
             assertError(503, "removed from the queue by an operator; send it again");
             verify(response.servletResponse()).setHeader("Retry-After", "1");
@@ -280,7 +279,7 @@ class PredictServletTest {
 
         @Test
         void queueTimeoutIs504() {
-            result.completeExceptionally(new GatewayTimeoutException("the model daemon did not answer"));
+            result.completeExceptionally(new PredictionTimedOutException(REQUEST_TIMEOUT));
 
             assertError(504, "did not answer");
             verify(async).complete();

@@ -35,11 +35,11 @@ class TurboJpegDecoderTest {
     }
 
     @Test
-    void rejectsTruncatedDataWith400InsteadOfFillingItWithGray() {
+    void rejectsTruncatedDataAsDamagedInsteadOfFillingItWithGray() {
         byte[] file = jpeg(rgb(200, 200, (x, y) -> (x * 7 + y * 13) << 8 | x));
 
         try (TurboJpegDecoder.Jpeg image = decoder.open(Arrays.copyOf(file, file.length / 2))) {
-            BadRequestException damaged = assertThrows(BadRequestException.class, image::decodeRgb);
+            UnreadableImageException damaged = assertThrows(UnreadableImageException.class, image::decodeRgb);
             assertTrue(damaged.getMessage().contains("damaged"), damaged.getMessage());
         }
     }
