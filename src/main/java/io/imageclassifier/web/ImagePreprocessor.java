@@ -80,10 +80,10 @@ public final class ImagePreprocessor {
         if (upload.length == 0) {
             throw new UnreadableImageException("the uploaded image is empty");
         }
-        if (decoders.jpeg() != null && isJpeg(upload)) {
+        if (decoders.jpeg() != null && ImageSignatures.isJpeg(upload)) {
             return fromJpeg(upload);
         }
-        if (LibWebPDecoder.isWebP(upload)) {
+        if (ImageSignatures.isWebP(upload)) {
             return fromWebP(upload);
         }
         // The upload is in memory already. ImageIO.createImageInputStream would copy it into a
@@ -158,11 +158,6 @@ public final class ImagePreprocessor {
         try (DecodeMemoryBudget.Reservation memory = reserveDecodeMemory(upload.length, size[0], size[1], 3 + 3)) {
             return AreaAwareResizer.resize(webp.decodeRgb(upload), size[0], size[1], width, height);
         }
-    }
-
-    /** JPEG files start with SOI and the first marker (FF D8 FF), whatever their extension says. */
-    private static boolean isJpeg(byte[] upload) {
-        return upload.length > 3 && (upload[0] & 0xFF) == 0xFF && (upload[1] & 0xFF) == 0xD8 && (upload[2] & 0xFF) == 0xFF;
     }
 
     private void checkPixelCount(int imageWidth, int imageHeight) {

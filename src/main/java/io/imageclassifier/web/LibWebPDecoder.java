@@ -72,12 +72,6 @@ final class LibWebPDecoder implements AutoCloseable {
         ((Library.Handler) Proxy.getInvocationHandler(library)).getNativeLibrary().close();
     }
 
-    /** WebP files are RIFF containers of type WEBP. */
-    static boolean isWebP(byte[] file) {
-        return file.length >= 12 && file[0] == 'R' && file[1] == 'I' && file[2] == 'F' && file[3] == 'F'
-                && file[8] == 'W' && file[9] == 'E' && file[10] == 'B' && file[11] == 'P';
-    }
-
     /** Width and height from the header, before anything is decoded. */
     int[] size(byte[] webp) {
         int[] width = new int[1];
