@@ -3,6 +3,19 @@ package io.imageclassifier.web;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.Settings;
+import io.imageclassifier.web.health.HealthServlet;
+import io.imageclassifier.web.health.ReadinessProbe;
+import io.imageclassifier.web.health.ServiceMetrics;
+import io.imageclassifier.web.health.ServiceState;
+import io.imageclassifier.web.http.ErrorServlet;
+import io.imageclassifier.web.http.PredictServlet;
+import io.imageclassifier.web.http.RequestTrackingFilter;
+import io.imageclassifier.web.http.WelcomeServlet;
+import io.imageclassifier.web.image.DecodeMemoryBudget;
+import io.imageclassifier.web.image.ImagePreprocessor;
+import io.imageclassifier.web.image.NativeDecoders;
+import io.imageclassifier.web.queue.PredictionQueue;
+import io.imageclassifier.web.queue.RedisPredictionQueue;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -64,7 +77,8 @@ public class ServiceBootstrap implements ServletContextListener {
         context.addServlet("health", new HealthServlet(new ReadinessProbe(state))).addMapping("/health/*");
         ServiceMetrics metrics = new ServiceMetrics(state, settings.queueMaxLength());
         context.addServlet("metrics", new PrometheusMetricsServlet(metrics.registry())).addMapping("/metrics");
-        FilterRegistration.Dynamic tracking = context.addFilter("request-tracking", new RequestTrackingFilter(metrics));
+        FilterRegistration.Dynamic tracking = context.addFilter("request-tracking",
+                new RequestTrackingFilter(metrics::recordPrediction));
         tracking.setAsyncSupported(true);
         tracking.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         LOG.info("image classifier ready: POST /predict (upload limit " + uploadLimit + " bytes, timeout "

@@ -1,9 +1,0 @@
-package io.imageclassifier.web;
-
-/** The image has more pixels than allowed, or decoding it would take more memory than the whole decode budget. */
-public final class ImageTooLargeException extends PreprocessingException {
-
-    public ImageTooLargeException(String message) {
-        super(message);
-    }
-}
