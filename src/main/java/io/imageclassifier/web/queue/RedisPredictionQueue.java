@@ -9,9 +9,7 @@ import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.RedisClock;
 import io.imageclassifier.protocol.Settings;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
@@ -45,18 +43,8 @@ public final class RedisPredictionQueue implements PredictionQueue {
     /** How long stopping the web app waits for requests in flight; well under a stop timeout. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
 
-    /** KEYS[1] the job stream; ARGV[1] the queue limit, then the job's field/value pairs. */
-    private static final byte[] ENQUEUE_UNLESS_FULL = bytes("""
-            local queued = redis.call('XLEN', KEYS[1])
-            if queued >= tonumber(ARGV[1]) then
-              return -1 - queued
-            end
-            redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
-            return queued
-            """);
-
     private final RedisClient redis;
-    private final QueueKeys keys;
+    private final BoundedJobStream jobStream;
     private final Settings settings;
     private final String resultList;
     private final PendingPredictions pending;
@@ -74,8 +62,9 @@ public final class RedisPredictionQueue implements PredictionQueue {
     /** @param redis a client whose blocking commands may wait {@link #LISTEN_BLOCK}; the caller closes it */
     public RedisPredictionQueue(Settings settings, RedisClient redis) {
         this.settings = settings;
-        this.keys = QueueKeys.from(settings);
+        QueueKeys keys = QueueKeys.from(settings);
         this.redis = redis;
+        this.jobStream = new BoundedJobStream(redis, keys.jobStream(), settings.queueMaxLength());
         this.resultList = keys.resultList(UUID.randomUUID().toString());
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreadsNamed("prediction-timeouts"));
         this.timer.setRemoveOnCancelPolicy(true);
@@ -102,24 +91,30 @@ public final class RedisPredictionQueue implements PredictionQueue {
                         + " with 504; check that a model daemon runs (scripts/status) and read its log");
             }
         });
-        long queuedBefore;
         try {
-            queuedBefore = enqueueRetryingABrokenConnection(job);
+            addRetryingABrokenConnection(job);
         } catch (JedisException e) {
-            PredictionQueueException unavailable = redisUnavailable(e);
-            pending.fail(jobId, unavailable);
-            throw unavailable;
+            throw failed(jobId, redisUnavailable(e));
+        } catch (QueueFullException full) {
+            redisAnswered();
+            throw failed(jobId, full);
         }
+        redisAnswered();
+        return result;
+    }
+
+    /** Fails the job's waiting request with {@code error}, which the caller throws as well. */
+    private PredictionQueueException failed(String jobId, PredictionQueueException error) {
+        pending.fail(jobId, error);
+        return error;
+    }
+
+    /** Redis ran the script, whatever it answered: an outage or a shortage of connections is over. */
+    private void redisAnswered() {
         if (queueingFailing.compareAndSet(true, false)) {
             LOG.info("queueing jobs to Redis works again");
         }
         poolExhausted.set(false);
-        if (queuedBefore < 0) {
-            QueueFullException full = new QueueFullException(-queuedBefore - 1, settings.queueMaxLength());
-            pending.fail(jobId, full);
-            throw full;
-        }
-        return result;
     }
 
     /**
@@ -140,33 +135,15 @@ public final class RedisPredictionQueue implements PredictionQueue {
      * dropped by the pool and the job goes out once more on another; a timeout is not retried,
      * so a hung Redis still costs a request one Redis timeout, not two.
      */
-    private long enqueueRetryingABrokenConnection(PredictionJob job) {
+    private void addRetryingABrokenConnection(PredictionJob job) {
         try {
-            return enqueueUnlessFull(job);
+            jobStream.add(job);
         } catch (JedisConnectionException e) {
             if (e.getCause() instanceof SocketTimeoutException) {
                 throw e;
             }
-            return enqueueUnlessFull(job);
+            jobStream.add(job);
         }
-    }
-
-    /**
-     * Adds the job unless the queue holds {@code queue.max.length} jobs already, in one atomic
-     * script: a burst of requests cannot overshoot the limit between checking and adding, and each
-     * request borrows a pooled connection once.
-     *
-     * @return the number of jobs queued before this one, or {@code -1 - queued} when the queue was
-     *         full and nothing was added
-     */
-    private long enqueueUnlessFull(PredictionJob job) {
-        List<byte[]> args = new ArrayList<>();
-        args.add(bytes(Long.toString(settings.queueMaxLength())));
-        job.toStreamFields().forEach((field, value) -> {
-            args.add(field);
-            args.add(value);
-        });
-        return (Long) redis.eval(ENQUEUE_UNLESS_FULL, List.of(bytes(keys.jobStream())), args);
     }
 
     private PredictionQueueException redisUnavailable(JedisException e) {
@@ -273,9 +250,5 @@ public final class RedisPredictionQueue implements PredictionQueue {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
