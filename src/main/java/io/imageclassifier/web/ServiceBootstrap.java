@@ -33,8 +33,9 @@ import redis.clients.jedis.RedisClient;
  * Wires the web app from the shared settings when Tomcat deploys it, and stops the result
  * listener when Tomcat undeploys it (so no thread outlives the web app).
  *
- * <p>Servlets are registered here rather than by annotation because the upload limit is a
- * setting, and an annotation can only hold a constant.
+ * <p>Servlets and the filter are registered here rather than by annotation, each handed what it
+ * needs through its constructor: the upload limit is a setting, and an annotation can only hold
+ * a constant. Nothing reads its wiring back from here or from the servlet context.
  */
 @WebListener
 public class ServiceBootstrap implements ServletContextListener {

@@ -10,9 +10,5 @@ abstract class ApiException extends RuntimeException {
         super(message);
     }
 
-    ApiException(String message, Throwable cause) {
-        super(message, cause);
-    }
-
     abstract int status();
 }

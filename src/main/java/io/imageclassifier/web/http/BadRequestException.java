@@ -1,14 +1,10 @@
 package io.imageclassifier.web.http;
 
-/** 400: The request or its image is unusable. */
+/** 400: The request is unusable: not multipart, without an image field, or unparsable. */
 class BadRequestException extends ApiException {
 
     BadRequestException(String message) {
         super(message);
-    }
-
-    BadRequestException(String message, Throwable cause) {
-        super(message, cause);
     }
 
     @Override

@@ -1,14 +1,10 @@
 package io.imageclassifier.web.http;
 
-/** 504: No model daemon answered within the request timeout. */
+/** 504: The container's backstop timeout passed without an answer, not even the queue's own timeout. */
 class GatewayTimeoutException extends ApiException {
 
     GatewayTimeoutException(String message) {
         super(message);
-    }
-
-    GatewayTimeoutException(String message, Throwable cause) {
-        super(message, cause);
     }
 
     @Override

@@ -1,14 +1,10 @@
 package io.imageclassifier.web.http;
 
-/** 413: The upload, or the image inside it, is larger than the configured limit. */
+/** 413: The upload is larger than the configured limit (upload.max.bytes). */
 class PayloadTooLargeException extends ApiException {
 
     PayloadTooLargeException(String message) {
         super(message);
-    }
-
-    PayloadTooLargeException(String message, Throwable cause) {
-        super(message, cause);
     }
 
     @Override
