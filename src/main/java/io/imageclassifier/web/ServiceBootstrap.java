@@ -3,6 +3,19 @@ package io.imageclassifier.web;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.RedisClients;
 import io.imageclassifier.protocol.Settings;
+import io.imageclassifier.web.health.HealthServlet;
+import io.imageclassifier.web.health.ReadinessProbe;
+import io.imageclassifier.web.health.ServiceMetrics;
+import io.imageclassifier.web.health.ServiceState;
+import io.imageclassifier.web.http.ErrorServlet;
+import io.imageclassifier.web.http.PredictServlet;
+import io.imageclassifier.web.http.RequestTrackingFilter;
+import io.imageclassifier.web.http.WelcomeServlet;
+import io.imageclassifier.web.image.DecodeMemoryBudget;
+import io.imageclassifier.web.image.ImagePreprocessor;
+import io.imageclassifier.web.image.NativeDecoders;
+import io.imageclassifier.web.queue.PredictionQueue;
+import io.imageclassifier.web.queue.RedisPredictionQueue;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -20,13 +33,13 @@ import redis.clients.jedis.RedisClient;
  * Wires the web app from the shared settings when Tomcat deploys it, and stops the result
  * listener when Tomcat undeploys it (so no thread outlives the web app).
  *
- * <p>Servlets are registered here rather than by annotation because the upload limit is a
- * setting, and an annotation can only hold a constant.
+ * <p>Servlets and the filter are registered here rather than by annotation, each handed what it
+ * needs through its constructor: the upload limit is a setting, and an annotation can only hold
+ * a constant. Nothing reads its wiring back from here or from the servlet context.
  */
 @WebListener
 public class ServiceBootstrap implements ServletContextListener {
 
-    static final String UPLOAD_LIMIT_ATTRIBUTE = "io.imageclassifier.uploadMaxBytes";
     /** Uploads up to this size stay in memory; larger ones are spooled to Tomcat's temp folder. */
     private static final int IN_MEMORY_UPLOAD_BYTES = 1 << 20;
     /** Room for the multipart headers and boundaries around the image itself. */
@@ -50,14 +63,13 @@ public class ServiceBootstrap implements ServletContextListener {
         ImagePreprocessor preprocessor = new ImagePreprocessor(settings.imageWidth(), settings.imageHeight(),
                 settings.imageMaxPixels(), decodeBudget, settings.requestTimeout(), decoders,
                 settings.imageJpegDctScaling());
+        long uploadLimit = settings.uploadMaxBytes();
         ServletRegistration.Dynamic predict = context.addServlet("predict",
-                new PredictServlet(preprocessor, queue, settings.requestTimeout()));
+                new PredictServlet(preprocessor, queue, settings.requestTimeout(), uploadLimit));
         predict.addMapping(PredictServlet.PATH);
         predict.setAsyncSupported(true);
-        long uploadLimit = settings.uploadMaxBytes();
         predict.setMultipartConfig(new MultipartConfigElement(
                 "", uploadLimit, uploadLimit + MULTIPART_OVERHEAD_BYTES, IN_MEMORY_UPLOAD_BYTES));
-        context.setAttribute(UPLOAD_LIMIT_ATTRIBUTE, uploadLimit);
 
         // "" is the context root exactly: GET / and nothing else.
         context.addServlet("welcome", new WelcomeServlet()).addMapping("");
@@ -66,7 +78,8 @@ public class ServiceBootstrap implements ServletContextListener {
         context.addServlet("health", new HealthServlet(new ReadinessProbe(state))).addMapping("/health/*");
         ServiceMetrics metrics = new ServiceMetrics(state, settings.queueMaxLength());
         context.addServlet("metrics", new PrometheusMetricsServlet(metrics.registry())).addMapping("/metrics");
-        FilterRegistration.Dynamic tracking = context.addFilter("request-tracking", new RequestTrackingFilter(metrics));
+        FilterRegistration.Dynamic tracking = context.addFilter("request-tracking",
+                new RequestTrackingFilter(metrics::recordPrediction));
         tracking.setAsyncSupported(true);
         tracking.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         LOG.info("image classifier ready: POST /predict (upload limit " + uploadLimit + " bytes, timeout "
