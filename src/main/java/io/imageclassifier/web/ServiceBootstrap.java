@@ -27,7 +27,7 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.annotation.WebListener;
 import java.util.EnumSet;
 import java.util.logging.Logger;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Wires the web app from the shared settings when Tomcat deploys it, and stops the result
@@ -47,7 +47,7 @@ public class ServiceBootstrap implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(ServiceBootstrap.class.getName());
 
     private PredictionQueue queue;
-    private RedisClient redis;
+    private UnifiedJedis redis;
     private NativeDecoders decoders;
 
     @Override

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamConsumerInfo;
 
 /**
@@ -23,7 +23,7 @@ class DaemonCrashIT {
     @Test
     void killedDaemonMidBatchLosesNoRequestAndLeavesNoKeysBehind() throws Exception {
         byte[] photo = ServiceClient.photo("dog.jpg");
-        try (RedisClient redis = StackControl.redis(); LoadGenerator load = new LoadGenerator(REQUESTS)) {
+        try (UnifiedJedis redis = StackControl.redis(); LoadGenerator load = new LoadGenerator(REQUESTS)) {
             int baselineKeys = StackControl.serviceKeyCount(redis);
 
             load.send(REQUESTS, photo);
@@ -58,7 +58,7 @@ class DaemonCrashIT {
         }
     }
 
-    private static List<String> consumers(RedisClient redis) {
+    private static List<String> consumers(UnifiedJedis redis) {
         return redis.xinfoConsumers2(StackControl.KEYS.jobStream(), "model-daemons").stream()
                 .map(StreamConsumerInfo::getName).toList();
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * 500 requests waiting at once must fit in Tomcat's default thread pool (200) and the web app's
@@ -48,7 +48,7 @@ class ManyInFlightIT {
         List<Future<ServiceClient.Reply>> replies = new ArrayList<>();
         double perSecond = StackControl.measureRequestsPerSecond(TOMCAT, photo);
 
-        try (RedisClient redis = StackControl.redis()) {
+        try (UnifiedJedis redis = StackControl.redis()) {
             long firstSent = System.nanoTime();
             StackControl.signal("STOP", daemonPid);
             try {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * scripts/flush-queue removes the queued jobs and only those: their requests are answered at
@@ -25,7 +25,7 @@ class QueueFlushIT {
         StackControl.signal("TERM", daemonPid);
         assertTrue(StackControl.await(Duration.ofSeconds(60), () -> ProcessHandle.of(daemonPid).isEmpty()
                 || !ProcessHandle.of(daemonPid).get().isAlive()), "daemon stopped");
-        try (RedisClient redis = StackControl.redis(); LoadGenerator load = new LoadGenerator(QUEUED)) {
+        try (UnifiedJedis redis = StackControl.redis(); LoadGenerator load = new LoadGenerator(QUEUED)) {
             redis.set("another-application:key", "kept");
             try {
                 load.send(QUEUED, ServiceClient.photo("dog.jpg"));

@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XAddParams;
 
 /** A full queue answers 503 with Retry-After at once instead of queueing work that would time out. */
@@ -28,7 +28,7 @@ class QueueLimitIT {
     void fullQueueAnswers503WithRetryAfter() throws Exception {
         long daemonPid = StackControl.daemonPid();
         long limit = StackControl.SETTINGS.queueMaxLength();
-        try (RedisClient redis = StackControl.redis()) {
+        try (UnifiedJedis redis = StackControl.redis()) {
             StackControl.signal("STOP", daemonPid);
             try {
                 fillQueue(redis, limit);
@@ -58,7 +58,7 @@ class QueueLimitIT {
         int racing = 60;
         byte[] photo = ServiceClient.photo("eagle.jpg");
         ExecutorService clients = Executors.newFixedThreadPool(racing);
-        try (RedisClient redis = StackControl.redis()) {
+        try (UnifiedJedis redis = StackControl.redis()) {
             List<Future<ServiceClient.Reply>> replies = new ArrayList<>();
             StackControl.signal("STOP", daemonPid);
             try {
@@ -94,7 +94,7 @@ class QueueLimitIT {
      * Tops the queue up to {@code length} with jobs nobody waits for (deadline long past): the
      * daemon acknowledges them without computing anything once it runs again.
      */
-    private static void fillQueue(RedisClient redis, long length) {
+    private static void fillQueue(UnifiedJedis redis, long length) {
         byte[] stream = StackControl.KEYS.jobStream().getBytes(StandardCharsets.UTF_8);
         PredictionJob abandoned = new PredictionJob("it-filler", StackControl.KEYS.resultList("it-nobody"),
                 0, 1, 1, new byte[3]);

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * With redis.appendonly=true, jobs queued when Redis restarts survive it: their requests are
@@ -28,7 +28,7 @@ class RedisPersistenceIT {
             StackControl.run(StackControl.REPO.resolve("scripts/setup").toString());
             StackControl.restart("redis");
             StackControl.restart("daemon");
-            try (RedisClient redis = StackControl.redis()) {
+            try (UnifiedJedis redis = StackControl.redis()) {
                 assertEquals("yes", redis.configGet("appendonly").get("appendonly"), "Redis keeps an append-only file");
             }
             assertEquals(200, new ServiceClient().predict(ServiceClient.photo("eagle.jpg"), "eagle.jpg").status(),
@@ -36,7 +36,7 @@ class RedisPersistenceIT {
 
             long daemonPid = StackControl.daemonPid();
             Map<Integer, Integer> statuses;
-            try (RedisClient redis = StackControl.redis(); LoadGenerator load = new LoadGenerator(QUEUED)) {
+            try (UnifiedJedis redis = StackControl.redis(); LoadGenerator load = new LoadGenerator(QUEUED)) {
                 StackControl.signal("STOP", daemonPid);
                 try {
                     load.send(QUEUED, ServiceClient.photo("eagle.jpg"));

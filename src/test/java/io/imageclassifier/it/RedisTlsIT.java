@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.XAddParams;
 
@@ -91,7 +91,7 @@ class RedisTlsIT {
         byte[] stream = "tls-stream".getBytes(StandardCharsets.UTF_8);
         byte[] copy = "tls-pixels".getBytes(StandardCharsets.UTF_8);
 
-        try (RedisClient client = RedisClients.create(settings, 2, 0)) {
+        try (UnifiedJedis client = RedisClients.create(settings, 2, 0)) {
             client.xadd(stream, XAddParams.xAddParams(), job.toStreamFields());
             client.set(copy, pixels);
 
@@ -158,7 +158,7 @@ class RedisTlsIT {
     }
 
     private static void ping(Settings settings) {
-        try (RedisClient client = RedisClients.create(settings, 1, 0)) {
+        try (UnifiedJedis client = RedisClients.create(settings, 1, 0)) {
             client.ping();
         }
     }

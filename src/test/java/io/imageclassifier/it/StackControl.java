@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -38,7 +38,7 @@ final class StackControl {
     private StackControl() {
     }
 
-    static RedisClient redis() {
+    static UnifiedJedis redis() {
         return RedisClients.create(SETTINGS, 2, 0);
     }
 
@@ -102,7 +102,7 @@ final class StackControl {
     }
 
     /** Keys of this service in Redis (the queue's prefix), counted with SCAN. */
-    static int serviceKeyCount(RedisClient redis) {
+    static int serviceKeyCount(UnifiedJedis redis) {
         int count = 0;
         String cursor = ScanParams.SCAN_POINTER_START;
         ScanParams match = new ScanParams().match(KEYS.allKeysPattern()).count(1000);

@@ -4,7 +4,7 @@ import io.imageclassifier.protocol.QueueKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Logger;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A daemon that was killed stays listed in XINFO CONSUMERS; once its jobs are taken over, it is
@@ -35,10 +35,10 @@ final class DeadConsumerReaper {
             """;
     private static final Logger LOG = Logger.getLogger(DeadConsumerReaper.class.getName());
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final String stream;
 
-    DeadConsumerReaper(RedisClient redis, QueueKeys keys) {
+    DeadConsumerReaper(UnifiedJedis redis, QueueKeys keys) {
         this.redis = redis;
         this.stream = keys.jobStream();
     }

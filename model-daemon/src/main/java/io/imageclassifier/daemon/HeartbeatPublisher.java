@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Writes the daemon's heartbeat hash at most once per {@link DaemonHeartbeat#INTERVAL}. It is
@@ -14,12 +14,12 @@ import redis.clients.jedis.RedisClient;
  */
 final class HeartbeatPublisher implements Consumer<Supplier<DaemonHeartbeat>> {
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final String key;
     private final Clock clock;
     private long nextBeatMillis;
 
-    HeartbeatPublisher(RedisClient redis, String key, Clock clock) {
+    HeartbeatPublisher(UnifiedJedis redis, String key, Clock clock) {
         this.redis = redis;
         this.key = key;
         this.clock = clock;

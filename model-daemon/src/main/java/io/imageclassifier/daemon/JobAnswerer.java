@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The last step of every job taken from the stream: its result goes to its web instance over the
@@ -21,11 +21,11 @@ final class JobAnswerer {
 
     private static final Logger LOG = Logger.getLogger(JobAnswerer.class.getName());
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final String stream;
     private final ResultChannel resultChannel;
 
-    JobAnswerer(RedisClient redis, QueueKeys keys, ResultChannel resultChannel) {
+    JobAnswerer(UnifiedJedis redis, QueueKeys keys, ResultChannel resultChannel) {
         this.redis = redis;
         this.stream = keys.jobStream();
         this.resultChannel = resultChannel;

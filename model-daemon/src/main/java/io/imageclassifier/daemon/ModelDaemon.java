@@ -18,7 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -73,7 +73,7 @@ public final class ModelDaemon {
         Labels labels = Labels.load(settings.labelsPath());
         try (OnnxClassifier classifier = new OnnxClassifier(settings.modelPath(), settings.modelDevice(),
                 settings.modelThreads(), settings.batchSize(), settings.imageWidth(), settings.imageHeight());
-             RedisClient redis = RedisClients.create(settings, 2, ServingLoop.IDLE_WAIT.toMillis())) {
+             UnifiedJedis redis = RedisClients.create(settings, 2, ServingLoop.IDLE_WAIT.toMillis())) {
             String consumer = consumerName();
             QueueKeys keys = QueueKeys.from(settings);
             // Deadlines are stamped by web hosts on Redis's clock: checked on it too, whatever
@@ -102,7 +102,7 @@ public final class ModelDaemon {
             }, "shutdown"));
             LOG.info("model daemon ready: " + classifier.device() + ", batch size " + settings.batchSize()
                     + ", max batch delay " + settings.batchMaxDelay().toMillis() + " ms, queue '"
-                    + settings.imageQueue() + "' on " + settings.redisHost() + ":" + settings.redisPort());
+                    + settings.imageQueue() + "' on " + RedisClients.describe(settings));
             try {
                 loop.run();
                 heartbeat.remove();
@@ -149,7 +149,7 @@ public final class ModelDaemon {
                 source.joinGroup();
                 return;
             } catch (JedisConnectionException e) {
-                LOG.warning("waiting for Redis at " + settings.redisHost() + ":" + settings.redisPort()
+                LOG.warning("waiting for Redis at " + RedisClients.describe(settings)
                         + " (" + e.getMessage() + ")");
                 backoff.pause();
             }

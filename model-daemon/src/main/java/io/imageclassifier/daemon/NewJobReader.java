@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntryBinary;
 
@@ -17,13 +17,13 @@ import redis.clients.jedis.resps.StreamEntryBinary;
  */
 final class NewJobReader {
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final byte[] stream;
     private final byte[] group;
     private final byte[] consumer;
     private final JobDecoder decoder;
 
-    NewJobReader(RedisClient redis, QueueKeys keys, String consumer, JobDecoder decoder) {
+    NewJobReader(UnifiedJedis redis, QueueKeys keys, String consumer, JobDecoder decoder) {
         this.redis = redis;
         this.stream = bytes(keys.jobStream());
         this.group = bytes(QueueKeys.DAEMON_GROUP);

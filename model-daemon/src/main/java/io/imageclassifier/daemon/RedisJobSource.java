@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -22,7 +22,7 @@ public final class RedisJobSource implements JobSource {
 
     private static final Logger LOG = Logger.getLogger(RedisJobSource.class.getName());
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final QueueKeys keys;
     private final String consumer;
     private final NewJobReader reader;
@@ -31,7 +31,7 @@ public final class RedisJobSource implements JobSource {
     /** Jobs taken and not yet acknowledged; the consumer may leave the group only at zero. */
     private int inHand;
 
-    public RedisJobSource(RedisClient redis, QueueKeys keys, String consumer, ResultChannel resultChannel,
+    public RedisJobSource(UnifiedJedis redis, QueueKeys keys, String consumer, ResultChannel resultChannel,
                           Duration claimIdle, Clock clock) {
         this.redis = redis;
         this.keys = keys;

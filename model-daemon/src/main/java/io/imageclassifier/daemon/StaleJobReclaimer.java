@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.resps.StreamEntryBinary;
 
@@ -24,7 +24,7 @@ final class StaleJobReclaimer {
 
     private static final Logger LOG = Logger.getLogger(StaleJobReclaimer.class.getName());
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final byte[] stream;
     private final byte[] group;
     private final byte[] consumer;
@@ -34,7 +34,7 @@ final class StaleJobReclaimer {
     private final DeadConsumerReaper reaper;
     private long nextCheckMillis;
 
-    StaleJobReclaimer(RedisClient redis, QueueKeys keys, String consumer, Duration claimIdle, Clock clock,
+    StaleJobReclaimer(UnifiedJedis redis, QueueKeys keys, String consumer, Duration claimIdle, Clock clock,
                       JobDecoder decoder) {
         this.redis = redis;
         this.stream = bytes(keys.jobStream());

@@ -8,7 +8,7 @@ import io.imageclassifier.protocol.ResultChannel;
 import io.imageclassifier.protocol.Settings;
 import java.util.List;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -33,15 +33,15 @@ public final class QueueFlush {
     public static void main(String[] args) {
         Settings settings = Settings.load();
         QueueKeys keys = QueueKeys.from(settings);
-        try (RedisClient redis = RedisClients.create(settings, 1, 0)) {
+        try (UnifiedJedis redis = RedisClients.create(settings, 1, 0)) {
             long removed = flush(redis, keys, ResultChannel.from(settings));
             System.out.println("removed " + removed + " queued jobs from '" + keys.jobStream()
-                    + "' on " + settings.redisHost() + ":" + settings.redisPort() + " and answered their requests");
+                    + "' on " + RedisClients.describe(settings) + " and answered their requests");
         }
     }
 
     /** @return how many jobs were removed */
-    static long flush(RedisClient redis, QueueKeys keys, ResultChannel results) {
+    static long flush(UnifiedJedis redis, QueueKeys keys, ResultChannel results) {
         long removed = 0;
         String after = lastDelivered(redis, keys);
         while (true) {
@@ -67,7 +67,7 @@ public final class QueueFlush {
     }
 
     /** The newest entry handed to a daemon, or null when no daemon group exists yet. */
-    private static String lastDelivered(RedisClient redis, QueueKeys keys) {
+    private static String lastDelivered(UnifiedJedis redis, QueueKeys keys) {
         if (!redis.exists(keys.jobStream())) {
             return null;
         }

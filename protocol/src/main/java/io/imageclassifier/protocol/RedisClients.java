@@ -1,11 +1,21 @@
 package io.imageclassifier.protocol;
 
 import java.time.Duration;
+import java.util.Set;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
 
-/** Builds the pooled Redis client both tiers use, from the shared settings. */
+/**
+ * Builds the pooled Redis client both tiers use, from the shared settings: to Redis itself, or,
+ * with {@code redis.sentinels}, to whichever Redis the Sentinels name master. Jedis's Sentinel
+ * client listens for the Sentinels' failover announcements and moves its pool to the new master
+ * by itself; commands in between fail like those to a Redis that is down, and the callers' own
+ * retry and backoff carry them over.
+ */
 public final class RedisClients {
 
     private RedisClients() {
@@ -25,7 +35,7 @@ public final class RedisClients {
      * @param longestBlockMillis the longest blocking command (BLPOP, XREADGROUP BLOCK) this client
      *                           will issue; its socket must wait at least that long
      */
-    public static RedisClient create(Settings settings, int poolSize, long longestBlockMillis) {
+    public static UnifiedJedis create(Settings settings, int poolSize, long longestBlockMillis) {
         int timeoutMillis = Math.toIntExact(settings.redisTimeout().toMillis());
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .database(settings.redisDatabase())
@@ -46,10 +56,38 @@ public final class RedisClients {
         // First come, first served: under load a waiting caller is not overtaken again and again.
         pool.setFairness(true);
         pool.setTestWhileIdle(true);
-        return RedisClient.builder()
-                .hostAndPort(settings.redisHost(), settings.redisPort())
+
+        Set<HostAndPort> sentinels = settings.redisSentinels();
+        if (sentinels.isEmpty()) {
+            return RedisClient.builder()
+                    .hostAndPort(settings.redisHost(), settings.redisPort())
+                    .clientConfig(config.build())
+                    .poolConfig(pool)
+                    .build();
+        }
+        DefaultJedisClientConfig.Builder sentinelConfig = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .clientName("image-classifier");
+        if (!settings.redisSentinelPassword().isEmpty()) {
+            sentinelConfig.password(settings.redisSentinelPassword());
+        }
+        if (settings.redisTls()) {
+            sentinelConfig.ssl(true).sslSocketFactory(RedisTls.socketFactory(settings));
+        }
+        return RedisSentinelClient.builder()
+                .masterName(settings.redisSentinelMaster())
+                .sentinels(sentinels)
                 .clientConfig(config.build())
+                .sentinelClientConfig(sentinelConfig.build())
                 .poolConfig(pool)
                 .build();
+    }
+
+    /** Where clients find Redis, for log lines: "127.0.0.1:6379" or "master 'x' via Sentinels [...]". */
+    public static String describe(Settings settings) {
+        Set<HostAndPort> sentinels = settings.redisSentinels();
+        return sentinels.isEmpty() ? settings.redisHost() + ":" + settings.redisPort()
+                : "master '" + settings.redisSentinelMaster() + "' via Sentinels " + sentinels;
     }
 }

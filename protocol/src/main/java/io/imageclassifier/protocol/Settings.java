@@ -7,9 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import redis.clients.jedis.HostAndPort;
 
 /**
  * The service's settings, read the same way by the web app and the model daemon.
@@ -75,6 +78,18 @@ public final class Settings {
     public int redisPort() { return integer("redis.port"); }
     public int redisDatabase() { return integer("redis.db"); }
     public String redisPassword() { return string("redis.password"); }
+    /** The Sentinels to ask for the master; empty when Redis is reached directly. */
+    public Set<HostAndPort> redisSentinels() {
+        Set<HostAndPort> sentinels = new LinkedHashSet<>();
+        for (String entry : string("redis.sentinels").split(",")) {
+            if (!entry.isBlank()) {
+                sentinels.add(hostAndPort("redis.sentinels", entry.strip()));
+            }
+        }
+        return sentinels;
+    }
+    public String redisSentinelMaster() { return string("redis.sentinel.master"); }
+    public String redisSentinelPassword() { return string("redis.sentinel.password"); }
     public Duration redisTimeout() { return millis("redis.timeout.ms"); }
     public int redisPoolSize() { return integer("redis.pool.size"); }
     public boolean redisTls() { return bool("redis.tls"); }
@@ -141,6 +156,19 @@ public final class Settings {
             throw new IllegalArgumentException("setting " + key + " (" + environmentName(key)
                     + ") must be a whole number, got '" + value + "'", e);
         }
+    }
+
+    private static HostAndPort hostAndPort(String key, String value) {
+        int colon = value.lastIndexOf(':');
+        try {
+            if (colon > 0) {
+                return new HostAndPort(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("setting " + key + " (" + environmentName(key)
+                + ") must list host:port entries, got '" + value + "'");
     }
 
     private Duration millis(String key) {

@@ -9,14 +9,40 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
 import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
 
     @TempDir
     Path folder;
+
+    @Test
+    void redisIsReachedDirectlyUnlessSentinelsAreNamed() {
+        Settings direct = Settings.fromEnvironment(Map.of());
+        assertEquals(Set.of(), direct.redisSentinels());
+        assertEquals("127.0.0.1:6379", RedisClients.describe(direct));
+
+        Settings sentinels = Settings.fromEnvironment(Map.of(
+                "REDIS_SENTINELS", "10.0.0.1:26379, 10.0.0.2:26379,,10.0.0.3:26380",
+                "REDIS_SENTINEL_MASTER", "queue"));
+        assertEquals(List.of(new HostAndPort("10.0.0.1", 26379), new HostAndPort("10.0.0.2", 26379),
+                new HostAndPort("10.0.0.3", 26380)), List.copyOf(sentinels.redisSentinels()));
+        assertEquals("queue", sentinels.redisSentinelMaster());
+        assertEquals("master 'queue' via Sentinels [10.0.0.1:26379, 10.0.0.2:26379, 10.0.0.3:26380]",
+                RedisClients.describe(sentinels));
+    }
+
+    @Test
+    void aSentinelWithoutPortIsRefusedWithTheSettingsName() {
+        Settings settings = Settings.fromEnvironment(Map.of("REDIS_SENTINELS", "10.0.0.1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, settings::redisSentinels);
+        assertTrue(e.getMessage().contains("redis.sentinels (REDIS_SENTINELS)"), e.getMessage());
+    }
 
     @Test
     void loadsTheBuiltInDefaultsWhenNothingIsConfigured() {

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -24,11 +24,11 @@ public class ServiceState {
     private static final int MAX_REMEMBERED_WARNINGS = 256;
     private static final Logger LOG = Logger.getLogger(ServiceState.class.getName());
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final QueueKeys keys;
     private final Set<String> warnedAbout = ConcurrentHashMap.newKeySet();
 
-    public ServiceState(RedisClient redis, QueueKeys keys) {
+    public ServiceState(UnifiedJedis redis, QueueKeys keys) {
         this.redis = redis;
         this.keys = keys;
     }

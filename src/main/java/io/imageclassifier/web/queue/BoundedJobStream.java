@@ -4,7 +4,7 @@ import io.imageclassifier.protocol.PredictionJob;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The job stream with the queue's length limit ({@code queue.max.length}). A job is added only
@@ -28,11 +28,11 @@ final class BoundedJobStream {
             return queued
             """);
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final byte[] stream;
     private final long limit;
 
-    BoundedJobStream(RedisClient redis, String stream, long limit) {
+    BoundedJobStream(UnifiedJedis redis, String stream, long limit) {
         this.redis = redis;
         this.stream = bytes(stream);
         this.limit = limit;

@@ -19,7 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -43,7 +43,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
     /** How long stopping the web app waits for requests in flight; well under a stop timeout. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
 
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final BoundedJobStream jobStream;
     private final Settings settings;
     private final String resultList;
@@ -60,7 +60,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private final AtomicBoolean daemonsSilent = new AtomicBoolean();
 
     /** @param redis a client whose blocking commands may wait {@link #LISTEN_BLOCK}; the caller closes it */
-    public RedisPredictionQueue(Settings settings, RedisClient redis) {
+    public RedisPredictionQueue(Settings settings, UnifiedJedis redis) {
         this.settings = settings;
         QueueKeys keys = QueueKeys.from(settings);
         this.redis = redis;
@@ -73,7 +73,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         syncClock();   // before the first job is stamped; the listener keeps it in step
         this.listener = daemonThreadsNamed("prediction-result-listener").newThread(this::listenForResults);
         this.listener.start();
-        LOG.info("queueing to Redis " + settings.redisHost() + ":" + settings.redisPort()
+        LOG.info("queueing to Redis " + RedisClients.describe(settings)
                 + " stream '" + keys.jobStream() + "', results on '" + resultList + "'");
     }
 
@@ -158,7 +158,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
         }
         // One line per outage, not one per request.
         if (queueingFailing.compareAndSet(false, true)) {
-            LOG.warning("cannot queue jobs: Redis at " + settings.redisHost() + ":" + settings.redisPort()
+            LOG.warning("cannot queue jobs: Redis at " + RedisClients.describe(settings)
                     + " failed (" + e.getMessage() + "); answering 503 until it is back");
         }
         return new QueueUnavailableException(e);
