@@ -316,6 +316,10 @@ public final class HttpLoad {
         return reasons;
     }
 
+    public static int okCount(List<Sample> samples) {
+        return (int) samples.stream().filter(Sample::ok).count();
+    }
+
     /** The latencies of the successful requests, in ms. */
     public static double[] okLatencies(List<Sample> samples) {
         return samples.stream().filter(Sample::ok).mapToDouble(Sample::latencyMs).toArray();
