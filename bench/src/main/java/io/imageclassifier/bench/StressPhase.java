@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * stress: the original stress pattern, COUNT requests INTERVAL seconds apart, each started on
- * schedule whether or not the earlier ones have answered (scripts/stress-test runs it alone).
+ * schedule whether or not the earlier ones have answered: the load {@link StressTest} sends.
  */
 final class StressPhase implements Phase {
 
