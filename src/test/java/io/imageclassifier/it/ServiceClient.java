@@ -2,17 +2,15 @@ package io.imageclassifier.it;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
+import io.imageclassifier.client.ClassifierClient;
+import io.imageclassifier.client.MultipartBody;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 
 /** Talks to the running stack the way curl does: multipart uploads to /predict through Apache. */
 final class ServiceClient {
@@ -30,9 +28,9 @@ final class ServiceClient {
      */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http = HttpClient.newBuilder()
+    private final ClassifierClient http = ClassifierClient.builder()
             .connectTimeout(CONNECT_TIMEOUT)
-            .version(HttpClient.Version.HTTP_1_1)
+            .requestTimeout(Duration.ofSeconds(90))
             .build();
 
     record Reply(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
@@ -46,7 +44,7 @@ final class ServiceClient {
     }
 
     Reply predict(byte[] file, String fileName) throws IOException, InterruptedException {
-        return postMultipart("/predict", "image", file, fileName);
+        return reply(http.predict(BASE.resolve("/predict"), fileName, file));
     }
 
     Reply postMultipart(String path, String field, byte[] file, String fileName)
@@ -56,20 +54,14 @@ final class ServiceClient {
 
     Reply postMultipart(URI url, String field, byte[] file, String fileName)
             throws IOException, InterruptedException {
-        String boundary = "----it" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
-                + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.write(file);
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send(HttpRequest.newBuilder(url)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        return reply(http.post(url, MultipartBody.of(field, fileName, file)));
     }
 
     Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(90)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return reply(http.send(request));
+    }
+
+    private static Reply reply(HttpResponse<String> response) {
         return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                 response.body(), response.headers());
     }

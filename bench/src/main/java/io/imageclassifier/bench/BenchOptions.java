@@ -198,6 +198,16 @@ public final class BenchOptions {
         return soakMinutes > 0;
     }
 
+    /** Whether the run includes the phase: one --phases names, or the soak when --soak gives its minutes. */
+    public boolean includes(String phase) {
+        return phases.contains(phase) || phase.equals("soak") && soak();
+    }
+
+    /** Whether any phase that sends requests through Apache is asked for. */
+    public boolean sendsRequests() {
+        return phases.contains("light") || phases.contains("sweep") || phases.contains("stress") || soak();
+    }
+
     private static double positive(String option, double v) {
         if (!(v > 0) || !Double.isFinite(v)) {
             throw new IllegalArgumentException(option + " must be positive");

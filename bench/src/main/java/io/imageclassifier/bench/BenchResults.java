@@ -132,4 +132,50 @@ public final class BenchResults {
     public String toJson() {
         return gson().toJson(this);
     }
+
+    /** The ceiling's best images/s, NaN without a ceiling: every load's throughput is a % of it. */
+    public double ceilingImagesPerSecond() {
+        return ceiling == null ? Double.NaN : ceiling.bestImagesPerSecond();
+    }
+
+    /** The sweep level with the highest throughput, null without a sweep. */
+    public Load saturation() {
+        return sweep.stream().max((a, b) -> Double.compare(a.throughputPerSecond(), b.throughputPerSecond()))
+                .orElse(null);
+    }
+
+    /**
+     * The figures of one load measurement, from its requests and what the stack spent meanwhile.
+     *
+     * @param clients closed-loop clients (1 for one at a time), 0 for an open loop
+     * @param offeredPerSecond the open loop's schedule, NaN for a closed loop
+     * @param seconds the window the requests and the batches were counted in
+     */
+    public Load load(String name, int clients, double offeredPerSecond, double seconds, List<HttpLoad.Sample> samples,
+                     double throughputPerSecond, BatchLog.BatchStats batches, Map<String, Double> cpuMsPerRequest) {
+        int ok = HttpLoad.okCount(samples);
+        Stats.Summary latency = Stats.summarize(HttpLoad.okLatencies(samples));
+        double busy = batches.timedBatches() == 0 ? Double.NaN : Stats.percent(batches.inferenceMs(), seconds * 1000);
+        return new Load(name, clients, offeredPerSecond, Figures.round3(seconds), samples.size(), ok,
+                samples.size() - ok, HttpLoad.failures(samples), throughputPerSecond, latency, Batches.of(batches), busy,
+                Stats.percent(throughputPerSecond, ceilingImagesPerSecond()), cpuMsPerRequest);
+    }
+
+    /** The headline figures of the phases that ran. */
+    public Summary summarize() {
+        Ceiling c = ceiling;
+        Light l = light;
+        Load top = saturation();
+        Load s = stress == null ? null : stress.load();
+        return new Summary(
+                c == null ? Double.NaN : c.bestImagesPerSecond(), c == null ? 0 : c.bestBatch(),
+                c == null ? Double.NaN : c.batch1Ms(),
+                l == null ? Double.NaN : l.load().latencyMs().p50(), l == null ? Double.NaN : l.load().latencyMs().p99(),
+                l == null ? Double.NaN : l.overheadMs(),
+                top == null ? Double.NaN : top.throughputPerSecond(), top == null ? 0 : top.clients(),
+                top == null ? Double.NaN : top.percentOfCeiling(),
+                s == null ? 0 : s.ok(), s == null ? 0 : s.failed(),
+                s == null ? Double.NaN : s.latencyMs().p50(), s == null ? Double.NaN : s.latencyMs().p99(),
+                s == null ? Double.NaN : s.latencyMs().max());
+    }
 }

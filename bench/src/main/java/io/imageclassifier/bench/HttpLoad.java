@@ -1,22 +1,19 @@
 package io.imageclassifier.bench;
 
+import io.imageclassifier.client.ClassifierClient;
+import io.imageclassifier.client.MultipartBody;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,17 +28,11 @@ import java.util.function.Consumer;
  * Sends real photos to the service (multipart field {@code image}) in three patterns: one at a
  * time, a closed loop of N clients, and an open loop on a fixed schedule.
  *
- * <p>Every request goes out on a fresh connection ({@code Connection: close}), like independent
- * clients: a pooled keep-alive connection that Apache closes just as a POST goes out fails with
- * "header parser received no bytes", and the JDK client never retries a POST. Failures are
- * recorded with their reason, never retried or dropped.
+ * <p>Every request goes out on a fresh connection, like independent clients (see
+ * {@link ClassifierClient.Builder#connectionPerRequest()}). Failures are recorded with their
+ * reason, never retried or dropped.
  */
 public final class HttpLoad {
-
-    static {
-        // Must be set before the HttpClient classes read it; "Connection" is restricted otherwise.
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
-    }
 
     /** One request: when it started and ended (System.nanoTime), and how it went. */
     public record Sample(int index, long startNanos, long endNanos, int status, boolean ok, String failure) {
@@ -52,13 +43,12 @@ public final class HttpLoad {
     }
 
     /** One photo, ready to post. */
-    record Upload(String name, String contentType, byte[] body) {
+    record Upload(String name, MultipartBody body) {
     }
 
     private final URI url;
-    private final HttpClient client;
+    private final ClassifierClient client;
     private final List<Upload> uploads;
-    private final Duration requestTimeout;
     private final AtomicLong keptOpen = new AtomicLong();
 
     public HttpLoad(URI url, List<Path> images, Duration requestTimeout) throws IOException {
@@ -66,16 +56,11 @@ public final class HttpLoad {
             throw new IllegalArgumentException("no images to send");
         }
         this.url = url;
-        this.requestTimeout = requestTimeout;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        this.client = ClassifierClient.builder().requestTimeout(requestTimeout).connectionPerRequest().build();
         List<Upload> list = new ArrayList<>();
         for (Path image : images) {
-            String boundary = "----bench" + UUID.randomUUID().toString().replace("-", "");
-            list.add(new Upload(image.getFileName().toString(), "multipart/form-data; boundary=" + boundary,
-                    multipart(boundary, image.getFileName().toString(), Files.readAllBytes(image))));
+            String name = image.getFileName().toString();
+            list.add(new Upload(name, MultipartBody.of(ClassifierClient.IMAGE_FIELD, name, Files.readAllBytes(image))));
         }
         this.uploads = List.copyOf(list);
     }
@@ -103,15 +88,9 @@ public final class HttpLoad {
     /** Request number {@code index}, with photo {@code index % photos}; never throws. */
     public Sample send(int index) {
         Upload upload = uploads.get(Math.floorMod(index, uploads.size()));
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(requestTimeout)
-                .header("Content-Type", upload.contentType())
-                .header("Connection", "close")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(upload.body()))
-                .build();
         long start = System.nanoTime();
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.post(url, upload.body());
             long end = System.nanoTime();
             int status = response.statusCode();
             if (!response.headers().firstValue("Connection").orElse("").toLowerCase().contains("close")) {
@@ -128,7 +107,7 @@ public final class HttpLoad {
             return new Sample(index, start, System.nanoTime(), 0, false, "interrupted");
         } catch (HttpTimeoutException e) {
             return new Sample(index, start, System.nanoTime(), 0, false,
-                    "client timeout after " + requestTimeout.toSeconds() + " s");
+                    "client timeout after " + client.requestTimeout().toSeconds() + " s");
         } catch (IOException | RuntimeException e) {
             return new Sample(index, start, System.nanoTime(), 0, false, describe(e));
         }
@@ -203,7 +182,7 @@ public final class HttpLoad {
             atWindowEnd.run();
         }
         // A request can take the request timeout, plus the connect timeout.
-        long deadline = measureEnd + requestTimeout.toNanos() + TimeUnit.SECONDS.toNanos(15);
+        long deadline = measureEnd + client.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(15);
         for (Thread t : threads) {
             long left = deadline - System.nanoTime();
             if (left > 0) {
@@ -337,22 +316,12 @@ public final class HttpLoad {
         return reasons;
     }
 
+    public static int okCount(List<Sample> samples) {
+        return (int) samples.stream().filter(Sample::ok).count();
+    }
+
     /** The latencies of the successful requests, in ms. */
     public static double[] okLatencies(List<Sample> samples) {
         return samples.stream().filter(Sample::ok).mapToDouble(Sample::latencyMs).toArray();
-    }
-
-    static byte[] multipart(String boundary, String name, byte[] file) {
-        String lower = name.toLowerCase();
-        String type = lower.endsWith(".png") ? "image/png"
-                : lower.endsWith(".jpg") || lower.endsWith(".jpeg") ? "image/jpeg" : "application/octet-stream";
-        byte[] head = ("--" + boundary + "\r\n"
-                + "Content-Disposition: form-data; name=\"image\"; filename=\"" + name.replace("\"", "") + "\"\r\n"
-                + "Content-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] all = Arrays.copyOf(head, head.length + file.length + tail.length);
-        System.arraycopy(file, 0, all, head.length, file.length);
-        System.arraycopy(tail, 0, all, head.length + file.length, tail.length);
-        return all;
     }
 }

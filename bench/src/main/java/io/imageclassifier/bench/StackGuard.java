@@ -1,12 +1,11 @@
 package io.imageclassifier.bench;
 
+import io.imageclassifier.client.ClassifierClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +33,12 @@ public final class StackGuard {
     private final boolean mayStart;
     private final Consumer<String> log;
     private final Path startLog;
+    /** Short timeouts: a stack that takes longer to answer its home page is not up. */
+    private final ClassifierClient probe = ClassifierClient.builder()
+            .connectTimeout(Duration.ofSeconds(3))
+            .requestTimeout(Duration.ofSeconds(5))
+            .connectionPerRequest()
+            .build();
 
     /**
      * @param lockFile the shared lock, or null to take none (the caller holds it already)
@@ -192,10 +197,7 @@ public final class StackGuard {
     /** True when GET {@code home} answers 200 within a few seconds. */
     public boolean isUp() {
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(home).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
+            return probe.send(HttpRequest.newBuilder(home).GET()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

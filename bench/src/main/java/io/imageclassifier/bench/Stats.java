@@ -36,7 +36,7 @@ public final class Stats {
 
     /**
      * Nearest-rank percentile of sorted values (the value that at least p % of the values do not
-     * exceed), as scripts/StressTest.java computes it; with 100 values p99 is the 99th.
+     * exceed), as the stress test has always computed it; with 100 values p99 is the 99th.
      */
     public static double percentile(double[] sorted, double p) {
         if (sorted.length == 0) {

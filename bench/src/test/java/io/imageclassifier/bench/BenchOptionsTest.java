@@ -69,6 +69,23 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theSoakIsIncludedOnlyWithItsMinutes() {
+        BenchOptions plain = BenchOptions.parse(new String[] {"--phases", "light"}, ROOT);
+        assertTrue(plain.includes("light"));
+        assertFalse(plain.includes("sweep"));
+        assertFalse(plain.includes("soak"));
+        assertTrue(BenchOptions.parse(new String[] {"--phases", "ceiling", "--soak", "5"}, ROOT).includes("soak"));
+    }
+
+    @Test
+    void onlyTheCeilingSendsNoRequests() {
+        assertFalse(BenchOptions.parse(new String[] {"--phases", "ceiling"}, ROOT).sendsRequests());
+        assertTrue(BenchOptions.parse(new String[] {"--phases", "ceiling,stress"}, ROOT).sendsRequests());
+        assertTrue(BenchOptions.parse(new String[] {"--phases", "ceiling", "--soak", "1"}, ROOT).sendsRequests(),
+                "the soak sends requests");
+    }
+
+    @Test
     void helpIsAFlag() {
         assertTrue(BenchOptions.parse(new String[] {"-h"}, ROOT).help);
     }

@@ -1,12 +1,9 @@
 package io.imageclassifier.bench;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,21 +21,6 @@ class HttpLoadTest {
 
     private static HttpLoad.Sample failed(long startMs, long endMs, String why) {
         return new HttpLoad.Sample(0, startMs * MS, endMs * MS, 504, false, why);
-    }
-
-    @Test
-    void multipartBodyHasTheImageFieldAndTheFileBytes() {
-        byte[] file = {1, 2, 3, (byte) 0xFF};
-        byte[] body = HttpLoad.multipart("BOUNDARY", "dog.jpg", file);
-        String text = new String(body, StandardCharsets.ISO_8859_1);
-        assertTrue(text.startsWith("--BOUNDARY\r\nContent-Disposition: form-data; name=\"image\"; filename=\"dog.jpg\"\r\n"
-                + "Content-Type: image/jpeg\r\n\r\n"));
-        assertTrue(text.endsWith("\r\n--BOUNDARY--\r\n"));
-        int at = text.indexOf("\r\n\r\n") + 4;
-        byte[] embedded = java.util.Arrays.copyOfRange(body, at, at + file.length);
-        assertArrayEquals(file, embedded);
-        assertTrue(new String(HttpLoad.multipart("B", "x.png", file), StandardCharsets.ISO_8859_1)
-                .contains("Content-Type: image/png"));
     }
 
     @Test

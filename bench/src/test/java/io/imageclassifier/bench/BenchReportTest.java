@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The output side of a run, from made-up figures: CSV, JSON and the chart. No network, no model. */
-class ServiceBenchmarkTest {
+class BenchReportTest {
 
     @BeforeAll
     static void headless() {
@@ -65,7 +65,7 @@ class ServiceBenchmarkTest {
     @Test
     void csvHasOneLineAFigureForEveryPhase() {
         BenchResults r = sample();
-        String csv = ServiceBenchmark.csv(r).render();
+        String csv = BenchCsv.of(r).render();
         assertTrue(csv.startsWith(ResultsCsv.HEADER + "\n"));
         assertTrue(csv.contains("\nceiling,batch=8,images_per_s,50,1/s\n"), csv);
         assertTrue(csv.contains("\nlight,clients=1,overhead_ms,25,ms\n"));
@@ -121,15 +121,31 @@ class ServiceBenchmarkTest {
     }
 
     @Test
-    void growthIsRelativeToTheStart() {
-        assertEquals(10.0, ServiceBenchmark.growth(100, 110));
-        assertEquals(-50.0, ServiceBenchmark.growth(200, 100));
-        assertTrue(Double.isNaN(ServiceBenchmark.growth(Double.NaN, 100)));
-        assertTrue(Double.isNaN(ServiceBenchmark.growth(0, 100)));
+    void writeLeavesJsonCsvAndChartAndCountsThemInTheSummary(@TempDir Path dir) throws IOException {
+        BenchResults r = sample();
+        r.summary = r.summarize();
+        new BenchReport(r, dir, new Console(r)).write();
+        assertTrue(java.nio.file.Files.readString(dir.resolve("results.csv")).contains("\nsummary,,stress_ok,99,\n"));
+        assertEquals(3, JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("results.json")))
+                .getAsJsonObject().getAsJsonArray("files").size());
+        assertEquals(2 * Charts.PANEL_WIDTH, ImageIO.read(dir.resolve("bench.png").toFile()).getWidth());
+        assertTrue(r.errors.isEmpty(), r.errors::toString);
+    }
+
+    @Test
+    void summaryGivesEachPhaseThatRanOneLine(@TempDir Path dir) {
+        BenchResults r = sample();
+        r.summary = r.summarize();
+        List<String> lines = new BenchReport(r, dir, new Console(r)).summaryLines();
+        assertTrue(lines.contains("saturation:   38.0 req/s at 16 clients = 76.0 % of the ceiling (300 requests, 3 failed)"),
+                lines::toString);
+        assertTrue(lines.contains("stress:       99 OK, 1 failed of 500; p50 60.0 ms, p99 300.0 ms, max 330.0 ms"),
+                lines::toString);
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("soak:")), "no soak ran");
     }
 
     @Test
     void histogramTextListsSizeAndCount() {
-        assertEquals("1 x300, 2 x100", ServiceBenchmark.histogramText(new TreeMap<>(Map.of(2, 100L, 1, 300L))));
+        assertEquals("1 x300, 2 x100", ResultTables.histogram(new TreeMap<>(Map.of(2, 100L, 1, 300L))));
     }
 }
