@@ -5,6 +5,7 @@ import java.util.Set;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -14,7 +15,8 @@ import redis.clients.jedis.UnifiedJedis;
  * with {@code redis.sentinels}, to whichever Redis the Sentinels name master. Jedis's Sentinel
  * client listens for the Sentinels' failover announcements and moves its pool to the new master
  * by itself; commands in between fail like those to a Redis that is down, and the callers' own
- * retry and backoff carry them over.
+ * retry and backoff carry them over. Closing the client also waits for those listeners to end
+ * ({@link StoppingSentinelConnectionProvider}).
  */
 public final class RedisClients {
 
@@ -75,12 +77,13 @@ public final class RedisClients {
         if (settings.redisTls()) {
             sentinelConfig.ssl(true).sslSocketFactory(RedisTls.socketFactory(settings));
         }
+        JedisClientConfig masterConfig = config.build();
         return RedisSentinelClient.builder()
                 .masterName(settings.redisSentinelMaster())
                 .sentinels(sentinels)
-                .clientConfig(config.build())
-                .sentinelClientConfig(sentinelConfig.build())
-                .poolConfig(pool)
+                .clientConfig(masterConfig)
+                .connectionProvider(new StoppingSentinelConnectionProvider(settings.redisSentinelMaster(),
+                        masterConfig, pool, sentinels, sentinelConfig.build()))
                 .build();
     }
 
