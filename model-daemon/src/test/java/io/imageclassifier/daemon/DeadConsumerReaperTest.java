@@ -3,16 +3,14 @@ package io.imageclassifier.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.imageclassifier.protocol.QueueKeys;
-import io.imageclassifier.testing.ThrowawayRedis;
+import io.imageclassifier.testing.ThrowawayRedisExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 
@@ -21,33 +19,18 @@ class DeadConsumerReaperTest {
 
     private static final long LATER = Long.MAX_VALUE;
     private static final Duration IDLE = Duration.ofMillis(100);
-    private static ThrowawayRedis server;
+    @RegisterExtension
+    static final ThrowawayRedisExtension REDIS = new ThrowawayRedisExtension();
 
     private RedisClient redis;
     private JobStream stream;
     private DeadConsumerReaper reaper;
 
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = ThrowawayRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        server.close();
-    }
-
     @BeforeEach
     void connect() {
-        server.flushAll();
-        redis = server.client();
+        redis = REDIS.client();
         stream = new JobStream(redis).withGroup();
         reaper = new DeadConsumerReaper(redis, JobStream.KEYS);
-    }
-
-    @AfterEach
-    void disconnect() {
-        redis.close();
     }
 
     @Test
@@ -118,7 +101,7 @@ class DeadConsumerReaperTest {
         }
         AtomicBoolean reading = new AtomicBoolean(true);
         Thread reaping = new Thread(() -> {
-            try (RedisClient own = server.client()) {
+            try (RedisClient own = REDIS.server().client()) {
                 DeadConsumerReaper concurrent = new DeadConsumerReaper(own, JobStream.KEYS);
                 while (reading.get()) {
                     concurrent.reap(Duration.ZERO);

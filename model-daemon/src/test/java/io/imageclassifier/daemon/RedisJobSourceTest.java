@@ -8,16 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.ResultChannel;
-import io.imageclassifier.testing.ThrowawayRedis;
+import io.imageclassifier.testing.ThrowawayRedisExtension;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /** The daemon's whole Redis side against a real redis-server: what the web tier and other daemons see. */
@@ -30,32 +28,17 @@ class RedisJobSourceTest {
     private static final Duration CLAIM_IDLE = Duration.ofMillis(200);
     /** Longer than any test: nothing is ever taken over. */
     private static final Duration NEVER_CLAIM = Duration.ofMinutes(10);
-    private static ThrowawayRedis server;
+    @RegisterExtension
+    static final ThrowawayRedisExtension REDIS = new ThrowawayRedisExtension();
 
     private final ManualClock clock = new ManualClock(START);
     private RedisClient redis;
     private JobStream stream;
 
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = ThrowawayRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        server.close();
-    }
-
     @BeforeEach
     void connect() {
-        server.flushAll();
-        redis = server.client();
+        redis = REDIS.client();
         stream = new JobStream(redis);
-    }
-
-    @AfterEach
-    void disconnect() {
-        redis.close();
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.imageclassifier.protocol.PredictionJob;
 import io.imageclassifier.protocol.PredictionResult;
 import io.imageclassifier.protocol.QueueKeys;
 import io.imageclassifier.protocol.ResultChannel;
-import io.imageclassifier.testing.ThrowawayRedis;
+import io.imageclassifier.testing.ThrowawayRedisExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,11 +15,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
@@ -31,29 +29,14 @@ class QueueFlushTest {
     private static final QueueKeys KEYS = new QueueKeys("image_queue");
     private static final String REPLY_TO = KEYS.resultList("web-1");
     private static final ResultChannel RESULTS = new ResultChannel(Duration.ofMinutes(1));
-    private static ThrowawayRedis server;
+    @RegisterExtension
+    static final ThrowawayRedisExtension REDIS = new ThrowawayRedisExtension();
 
     private RedisClient redis;
 
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = ThrowawayRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        server.close();
-    }
-
     @BeforeEach
     void connect() {
-        server.flushAll();
-        redis = server.client();
-    }
-
-    @AfterEach
-    void disconnect() {
-        redis.close();
+        redis = REDIS.client();
     }
 
     @Test

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.imageclassifier.testing.ThrowawayRedis;
+import io.imageclassifier.testing.ThrowawayRedisExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.args.ListDirection;
@@ -21,30 +19,15 @@ class ResultChannelTest {
 
     private static final Duration TTL = Duration.ofSeconds(60);
     private static final String REPLY_TO = new QueueKeys("image_queue").resultList("web-1");
-    private static ThrowawayRedis server;
+    @RegisterExtension
+    static final ThrowawayRedisExtension REDIS = new ThrowawayRedisExtension();
 
     private final ResultChannel channel = new ResultChannel(TTL);
     private RedisClient redis;
 
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = ThrowawayRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        server.close();
-    }
-
     @BeforeEach
     void connect() {
-        server.flushAll();
-        redis = server.client();
-    }
-
-    @AfterEach
-    void disconnect() {
-        redis.close();
+        redis = REDIS.client();
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.imageclassifier.protocol.PredictionJob;
-import io.imageclassifier.testing.ThrowawayRedis;
+import io.imageclassifier.testing.ThrowawayRedisExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,10 +18,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XReadParams;
@@ -34,24 +33,14 @@ class BoundedJobStreamTest {
     private static final String STREAM = "image_queue";
     private static final String REPLY_TO = "image_queue:results:web-1";
 
-    private static ThrowawayRedis server;
-    private static RedisClient redis;
+    @RegisterExtension
+    static final ThrowawayRedisExtension REDIS = new ThrowawayRedisExtension();
 
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = ThrowawayRedis.start();
-        redis = server.client();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-        server.close();
-    }
+    private RedisClient redis;
 
     @BeforeEach
-    void emptyQueue() {
-        server.flushAll();
+    void connect() {
+        redis = REDIS.client();
     }
 
     @Test
@@ -176,14 +165,14 @@ class BoundedJobStreamTest {
         return new PredictionJob(id, REPLY_TO, 1_700_000_000_000L, 2, 2, new byte[2 * 2 * 3]);
     }
 
-    private static List<String> queuedIds() {
+    private List<String> queuedIds() {
         return redis.xrange(STREAM, "-", "+").stream()
                 .map(StreamEntry::getFields)
                 .map(fields -> fields.get(PredictionJob.FIELD_ID))
                 .toList();
     }
 
-    private static StreamEntryBinary onlyEntry() {
+    private StreamEntryBinary onlyEntry() {
         List<Map.Entry<byte[], List<StreamEntryBinary>>> read = redis.xreadBinary(XReadParams.xReadParams(),
                 Map.of(STREAM.getBytes(StandardCharsets.UTF_8), new StreamEntryID()));
         List<StreamEntryBinary> entries = read.get(0).getValue();
