@@ -24,15 +24,24 @@ public final class BenchOptions {
                 stress   the original stress pattern: 500 requests 0.05 s apart (open loop)
                 soak     (only with --soak) open loop at a fixed rate for minutes: daemon RSS and
                          Tomcat heap at the start and the end
+                chaos    (only with --chaos, or named in --phases) closed-loop load while, one at a
+                         time, a daemon is killed with -9, a Tomcat is restarted through the drain or
+                         Redis is restarted: every request counted as 200, 503, 504, other or
+                         unanswered, beside the fault before it (start the stack with --tomcats 2
+                         --devices cpu,cpu for a run in which no fault should cost a request)
               Every phase starts the stack (scripts/start) if it is down; with --lock it also
               holds a flock(1) lock while it runs.
 
             options:
               --quick                 a smoke run: fewer requests, 3 s levels
-              --phases LIST           comma-separated, from ceiling,light,sweep,stress (default: all)
+              --phases LIST           comma-separated, from ceiling,light,sweep,stress,chaos (default: the
+                                      first four)
               --out DIR               where results go (default runtime/bench/<timestamp>/)
               --soak MINUTES          add a soak of this many minutes (after 1 minute of warm-up)
               --soak-rate N           requests/s for the soak (default: 80% of the sweep's best)
+              --chaos MINUTES         add the chaos phase, this long (default 10 when --phases names it)
+              --chaos-seed N          the faults' random choices and moments (default 1: a run repeats)
+              --chaos-clients N       closed-loop clients during the chaos (default 4)
               --url URL               endpoint (default http://localhost/predict)
               --images DIR            photos to send (default runtime/testdata)
               --levels LIST           sweep concurrency levels (default 1,2,4,8,16,32,64)
@@ -64,6 +73,9 @@ public final class BenchOptions {
     public Path out;
     public double soakMinutes;
     public double soakRate = Double.NaN;
+    public double chaosMinutes;
+    public long chaosSeed = 1;
+    public int chaosClients = 4;
     public URI url = URI.create("http://localhost/predict");
     public Path images;
     public List<Integer> levels = List.of(1, 2, 4, 8, 16, 32, 64);
@@ -126,9 +138,9 @@ public final class BenchOptions {
                     if (name.isEmpty()) {
                         continue;
                     }
-                    if (!ALL_PHASES.contains(name)) {
+                    if (!ALL_PHASES.contains(name) && !name.equals("chaos")) {
                         throw new IllegalArgumentException("unknown phase '" + name + "' (phases: "
-                                + String.join(",", ALL_PHASES) + "; the soak comes with --soak)");
+                                + String.join(",", ALL_PHASES) + ",chaos; the soak comes with --soak)");
                     }
                     phases.add(name);
                 }
@@ -139,6 +151,9 @@ public final class BenchOptions {
             case "--out" -> out = Path.of(v);
             case "--soak" -> soakMinutes = positive(option, Double.parseDouble(v));
             case "--soak-rate" -> soakRate = positive(option, Double.parseDouble(v));
+            case "--chaos" -> chaosMinutes = positive(option, Double.parseDouble(v));
+            case "--chaos-seed" -> chaosSeed = Long.parseLong(v);
+            case "--chaos-clients" -> chaosClients = (int) positive(option, Integer.parseInt(v));
             case "--url" -> url = URI.create(v);
             case "--images" -> images = Path.of(v);
             case "--levels" -> levels = positiveInts(option, v);
@@ -172,6 +187,9 @@ public final class BenchOptions {
         if (stressCount < 0) {
             stressCount = quick ? 100 : 500;
         }
+        if (phases.contains("chaos") && chaosMinutes == 0) {
+            chaosMinutes = 10;
+        }
         if (images == null) {
             images = root.resolve("runtime/testdata");
         }
@@ -198,14 +216,18 @@ public final class BenchOptions {
         return soakMinutes > 0;
     }
 
-    /** Whether the run includes the phase: one --phases names, or the soak when --soak gives its minutes. */
+    public boolean chaos() {
+        return chaosMinutes > 0;
+    }
+
+    /** Whether the run includes the phase: one --phases names, or the soak and the chaos when given minutes. */
     public boolean includes(String phase) {
-        return phases.contains(phase) || phase.equals("soak") && soak();
+        return phases.contains(phase) || phase.equals("soak") && soak() || phase.equals("chaos") && chaos();
     }
 
     /** Whether any phase that sends requests through Apache is asked for. */
     public boolean sendsRequests() {
-        return phases.contains("light") || phases.contains("sweep") || phases.contains("stress") || soak();
+        return phases.contains("light") || phases.contains("sweep") || phases.contains("stress") || soak() || chaos();
     }
 
     private static double positive(String option, double v) {
@@ -237,7 +259,7 @@ public final class BenchOptions {
 
     @Override
     public String toString() {
-        return "phases=" + phases + (soak() ? "+soak" : "") + " quick=" + quick + " url=" + url
+        return "phases=" + phases + (soak() ? "+soak" : "") + (chaos() ? "+chaos" : "") + " quick=" + quick + " url=" + url
                 + " levels=" + levels + " batches=" + batches + " " + Arrays.asList(levelSeconds, warmupSeconds);
     }
 }

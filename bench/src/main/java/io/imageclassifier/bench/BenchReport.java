@@ -117,6 +117,10 @@ final class BenchReport {
                     f1(k.daemonRssGrowthPercent()), f1(k.start().tomcatHeapAfterGcMb()),
                     f1(k.end().tomcatHeapAfterGcMb()), f1(k.tomcatHeapAfterGcGrowthPercent())));
         }
+        if (results.chaos != null) {
+            lines.add("chaos:        " + ResultTables.chaosTotals(results.chaos) + "; other: "
+                    + (results.chaos.otherReasons().isEmpty() ? "none" : results.chaos.otherReasons()));
+        }
         if (results.light != null && results.light.load().cpuMsPerRequest() != null) {
             BenchResults.Load top = results.saturation();
             lines.add("web/daemon:   " + webToDaemonCpu("light load", results.light.load())

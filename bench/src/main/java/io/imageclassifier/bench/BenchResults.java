@@ -73,6 +73,15 @@ public final class BenchResults {
                        double tomcatHeapAfterGcGrowthPercent) {
     }
 
+    /** One fault of the chaos run: when it began (s from the load's start), what it was, how long it took. */
+    public record ChaosFault(double atSeconds, String fault, double tookSeconds) {
+    }
+
+    /** @param outcomes requests by how they ended (see ChaosTally): 200, 503, 504, other, unanswered */
+    public record Chaos(double minutes, int clients, long seed, int sent, Map<String, Integer> outcomes,
+                        Map<String, Integer> otherReasons, List<ChaosFault> faults) {
+    }
+
     public record Summary(double ceilingBestImagesPerSecond, int ceilingBestBatch, double ceilingBatch1Ms,
                           double lightP50Ms, double lightP99Ms, double lightOverheadMs,
                           double saturationThroughputPerSecond, int saturationClients,
@@ -93,6 +102,7 @@ public final class BenchResults {
     public List<Load> sweep = new ArrayList<>();
     public Stress stress;
     public Soak soak;
+    public Chaos chaos;
     public Summary summary;
     public List<String> errors = new ArrayList<>();
     public List<String> notes = new ArrayList<>();

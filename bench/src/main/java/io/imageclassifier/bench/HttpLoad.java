@@ -34,8 +34,16 @@ import java.util.function.Consumer;
  */
 public final class HttpLoad {
 
-    /** One request: when it started and ended (System.nanoTime), and how it went. */
-    public record Sample(int index, long startNanos, long endNanos, int status, boolean ok, String failure) {
+    /**
+     * One request: when it started and ended (System.nanoTime), and how it went;
+     * {@code retryAfter} says whether the answer told the client when to try again.
+     */
+    public record Sample(int index, long startNanos, long endNanos, int status, boolean ok, String failure,
+            boolean retryAfter) {
+
+        public Sample(int index, long startNanos, long endNanos, int status, boolean ok, String failure) {
+            this(index, startNanos, endNanos, status, ok, failure, false);
+        }
 
         public double latencyMs() {
             return (endNanos - startNanos) / 1e6;
@@ -101,7 +109,8 @@ public final class HttpLoad {
             if (status == 200 && body.contains("\"success\":true")) {
                 return new Sample(index, start, end, status, true, null);
             }
-            return new Sample(index, start, end, status, false, "HTTP " + status + errorOf(body));
+            return new Sample(index, start, end, status, false, "HTTP " + status + errorOf(body),
+                    response.headers().firstValue("Retry-After").isPresent());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Sample(index, start, System.nanoTime(), 0, false, "interrupted");

@@ -110,6 +110,30 @@ final class ResultTables {
                 f1(l.latencyMs().p99()), f1(l.latencyMs().max()), f2(l.batches().meanBatch()));
     }
 
+    /** The chaos run: requests by outcome before the first fault and beside each fault. */
+    static TextTable chaos(ChaosTally tally) {
+        List<String> header = new ArrayList<>(List.of("requests that ended", "sent"));
+        header.addAll(ChaosTally.OUTCOMES);
+        header.add("other: why");
+        TextTable t = new TextTable(header.toArray(String[]::new));
+        for (ChaosTally.Window w : tally.windows()) {
+            List<Object> row = new ArrayList<>(List.of(w.label(),
+                    w.outcomes().values().stream().mapToInt(Integer::intValue).sum()));
+            row.addAll(w.outcomes().values());
+            row.add(w.otherReasons().isEmpty() ? "" : w.otherReasons().toString());
+            t.row(row.toArray());
+        }
+        return t;
+    }
+
+    /** The chaos run's totals in one line. */
+    static String chaosTotals(BenchResults.Chaos c) {
+        Map<String, Integer> o = c.outcomes();
+        return String.format("sent %d: 200 %d, 503 %d, 504 %d, other %d, unanswered %d; %d faults in %s min",
+                c.sent(), o.get("200"), o.get("503"), o.get("504"), o.get("other"), o.get("unanswered"),
+                c.faults().size(), f1(c.minutes()));
+    }
+
     /** "1 x300, 2 x100": batch size and how many batches had it. */
     static String histogram(Map<Integer, Long> histogram) {
         StringBuilder sb = new StringBuilder();

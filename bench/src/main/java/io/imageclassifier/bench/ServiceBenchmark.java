@@ -84,8 +84,15 @@ public final class ServiceBenchmark {
 
     private void printPlan(Settings settings) {
         console.section("Benchmark of " + options.url + (options.quick ? " (quick)" : ""));
-        console.info("phases: " + String.join(", ", options.phases)
-                + (options.soak() ? ", soak " + options.soakMinutes + " min" : ""));
+        List<String> plan = new ArrayList<>(options.phases);
+        plan.remove("chaos");   // named in --phases or not, it is listed with its minutes
+        if (options.soak()) {
+            plan.add("soak " + options.soakMinutes + " min");
+        }
+        if (options.chaos()) {
+            plan.add("chaos " + options.chaosMinutes + " min");
+        }
+        console.info("phases: " + String.join(", ", plan));
         console.info("results: " + outDir);
         console.info("host: " + results.environment.get("host") + ", " + results.environment.get("cpus")
                 + " CPUs, load average " + results.environment.get("loadAverageAtStart"));
@@ -97,7 +104,7 @@ public final class ServiceBenchmark {
 
     /** The phases the options ask for, in order; those that send requests only when there are photos. */
     private List<Phase> phases(Settings settings, List<Path> photos, StackGuard guard) throws IOException {
-        PhaseContext context = new PhaseContext(options, results, console);
+        PhaseContext context = new PhaseContext(options, results, console, outDir);
         List<Phase> all = new ArrayList<>();
         all.add(new CeilingPhase(context, settings, photos, guard));
         if (options.sendsRequests()) {
@@ -113,6 +120,7 @@ public final class ServiceBenchmark {
                 all.add(new SweepPhase(context, stack));
                 all.add(new StressPhase(context, stack));
                 all.add(new SoakPhase(context, stack));
+                all.add(new ChaosPhase(context, stack, settings.requestTimeout()));
             }
         }
         return all.stream().filter(phase -> options.includes(phase.name())).toList();

@@ -89,4 +89,25 @@ class BenchOptionsTest {
     void helpIsAFlag() {
         assertTrue(BenchOptions.parse(new String[] {"-h"}, ROOT).help);
     }
+
+    @Test
+    void chaosComesWithItsMinutesOrNamedInPhases() {
+        BenchOptions defaults = BenchOptions.parse(new String[0], ROOT);
+        assertFalse(defaults.includes("chaos"), "no chaos unless asked for");
+
+        BenchOptions named = BenchOptions.parse(new String[] {"--phases", "chaos"}, ROOT);
+        assertEquals(Set.of("chaos"), named.phases);
+        assertTrue(named.includes("chaos"));
+        assertTrue(named.sendsRequests());
+        assertEquals(10, named.chaosMinutes, "ten minutes unless --chaos says otherwise");
+        assertEquals(1, named.chaosSeed, "a fixed seed, so a run repeats");
+        assertEquals(4, named.chaosClients);
+
+        BenchOptions added = BenchOptions.parse(new String[] {"--chaos", "2.5", "--chaos-seed", "7",
+                "--chaos-clients", "8"}, ROOT);
+        assertTrue(added.includes("chaos") && added.includes("sweep"), "--chaos adds the phase to the others");
+        assertEquals(2.5, added.chaosMinutes);
+        assertEquals(7, added.chaosSeed);
+        assertEquals(8, added.chaosClients);
+    }
 }
