@@ -2,9 +2,8 @@ package io.imageclassifier.bench;
 
 import ai.onnxruntime.OrtException;
 import io.imageclassifier.daemon.OnnxClassifier;
+import io.imageclassifier.protocol.ScaledRgb;
 import io.imageclassifier.protocol.Settings;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,12 +59,12 @@ public final class CeilingBench {
                              Consumer<String> progress) throws OrtException, IOException {
         int maxBatch = batchSizes.stream().mapToInt(Integer::intValue).max().orElse(1);
         int threads = settings.modelThreads() > 0 ? settings.modelThreads() : Runtime.getRuntime().availableProcessors();
-        progress.accept("loading " + settings.modelPath() + " (device " + settings.modelDevice() + ", "
+        progress.accept("loading " + settings.servedModelPath() + " (device " + settings.modelDevice() + ", "
                 + threads + " intra-op threads" + (settings.modelThreads() > 0 ? "" : ", model.threads=0: one per core")
                 + ")");
         List<byte[]> images = images(photos, settings.imageWidth(), settings.imageHeight(), maxBatch);
         List<Row> rows = new ArrayList<>();
-        try (OnnxClassifier classifier = new OnnxClassifier(settings.modelPath(), settings.modelDevice(),
+        try (OnnxClassifier classifier = new OnnxClassifier(settings.servedModelPath(), settings.modelDevice(),
                 settings.modelThreads(), maxBatch, settings.imageWidth(), settings.imageHeight())) {
             for (int batch : batchSizes) {
                 List<byte[]> input = images.subList(0, batch);
@@ -90,7 +89,7 @@ public final class CeilingBench {
                                 + " other processes used %s %% of the CPU meanwhile", batch, row.medianMs(), row.runs(),
                         row.minMs(), row.imagesPerSecond(), TextTable.format(usage.otherPercent(), 0)));
             }
-            return new Result(classifier.device(), threads, settings.modelPath().toString(), rows);
+            return new Result(classifier.device(), threads, settings.servedModelPath().toString(), rows);
         }
     }
 
@@ -118,21 +117,6 @@ public final class CeilingBench {
 
     /** The image squeezed to width x height (the timing does not depend on how), as interleaved RGB. */
     static byte[] rgb(BufferedImage image, int width, int height) {
-        BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = scaled.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(image, 0, 0, width, height, null);
-        g.dispose();
-        byte[] rgb = new byte[width * height * 3];
-        int i = 0;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int p = scaled.getRGB(x, y);
-                rgb[i++] = (byte) (p >> 16);
-                rgb[i++] = (byte) (p >> 8);
-                rgb[i++] = (byte) p;
-            }
-        }
-        return rgb;
+        return ScaledRgb.of(image, width, height);
     }
 }

@@ -1,5 +1,6 @@
 package io.imageclassifier.bench;
 
+import io.imageclassifier.protocol.CpuFeatures;
 import io.imageclassifier.protocol.Settings;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,6 +28,9 @@ final class RunEnvironment {
         Settings s = Settings.fromEnvironment(env);
         if (!s.modelPath().isAbsolute()) {
             s = s.with("model.path", root.resolve(s.modelPath()).toString());
+        }
+        if (!s.modelInt8Path().isAbsolute()) {
+            s = s.with("model.int8.path", root.resolve(s.modelInt8Path()).toString());
         }
         return s;
     }
@@ -67,12 +71,7 @@ final class RunEnvironment {
 
     /** The processor, as /proc/cpuinfo names it: figures from different machines are not comparable. */
     static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
+        return CpuFeatures.modelName() + (CpuFeatures.hasVnni() ? " (VNNI)" : "");
     }
 
     private static String loadAverage() {
