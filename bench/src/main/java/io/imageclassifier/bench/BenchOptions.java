@@ -51,6 +51,8 @@ public final class BenchOptions {
               --stress-count N        stress requests (default 500; quick 100)
               --stress-interval S     seconds between stress requests (default 0.05)
               --batches LIST          ceiling batch sizes (default 1,2,4,8,16,32)
+              --precision LIST        ceilings to measure, from fp32,int8 (default: the daemon's
+                                      model.precision); the HTTP phases use what the daemon serves
               --timeout S             per-request client timeout (default 60)
               --lock FILE|none        hold flock(1) on FILE during each phase, so other jobs on this host
                                       that take the same lock (a test run, another benchmark) keep their
@@ -85,6 +87,8 @@ public final class BenchOptions {
     public int stressCount = -1;
     public double stressInterval = 0.05;
     public List<Integer> batches = List.of(1, 2, 4, 8, 16, 32);
+    /** The precisions of the ceiling phase; empty means the daemon's model.precision. */
+    public List<String> precisions = List.of();
     public int timeoutSeconds = 60;
     public Path lock = null;
     public double lockWaitSeconds = 900;
@@ -163,6 +167,12 @@ public final class BenchOptions {
             case "--stress-count" -> stressCount = (int) positive(option, Integer.parseInt(v));
             case "--stress-interval" -> stressInterval = nonNegative(option, Double.parseDouble(v));
             case "--batches" -> batches = positiveInts(option, v);
+            case "--precision" -> {
+                precisions = List.of(v.split(","));
+                if (precisions.isEmpty() || !List.of("fp32", "int8").containsAll(precisions)) {
+                    throw new IllegalArgumentException("--precision takes fp32, int8 or fp32,int8, not " + v);
+                }
+            }
             case "--timeout" -> timeoutSeconds = (int) positive(option, Integer.parseInt(v));
             case "--lock" -> lock = v.equals("none") || v.isEmpty() ? null : Path.of(v);
             case "--daemon-log" -> daemonLog = Path.of(v);

@@ -1,6 +1,7 @@
 package io.imageclassifier.bench;
 
 import static io.imageclassifier.bench.Figures.f1;
+import static io.imageclassifier.bench.Figures.f2;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +52,11 @@ final class BenchReport {
         console.section("Results");
         if (results.ceiling != null) {
             console.info("Ceiling (bare ONNX Runtime, " + results.ceiling.device() + ", " + results.ceiling.threads()
-                    + " intra-op threads):");
-            console.table(ResultTables.ceiling(results));
+                    + " intra-op threads, " + results.ceiling.precision() + "):");
+            console.table(ResultTables.ceiling(results.ceiling));
+        }
+        for (BenchResults.Ceiling other : results.otherCeilings) {
+            titled("Ceiling, " + other.precision() + " (" + other.model() + "):", ResultTables.ceiling(other));
         }
         if (results.light != null) {
             titled("Light load (one request at a time):", ResultTables.light(results));
@@ -89,7 +93,13 @@ final class BenchReport {
         if (results.ceiling != null) {
             lines.add(String.format("ceiling:      %s img/s at batch %d (bare ONNX Runtime, %s, %d threads); batch 1: %s ms",
                     f1(s.ceilingBestImagesPerSecond()), s.ceilingBestBatch(), results.ceiling.device(),
-                    results.ceiling.threads(), f1(s.ceilingBatch1Ms())));
+                    results.ceiling.threads(), f1(s.ceilingBatch1Ms())) + " (" + results.ceiling.precision() + ")");
+            for (BenchResults.Ceiling other : results.otherCeilings) {
+                lines.add(String.format("ceiling %s: %s img/s at batch %d = %s x %s; batch 1: %s ms = %s x faster",
+                        other.precision(), f1(other.bestImagesPerSecond()), other.bestBatch(),
+                        f2(other.bestImagesPerSecond() / results.ceiling.bestImagesPerSecond()), results.ceiling.precision(),
+                        f1(other.batch1Ms()), f2(results.ceiling.batch1Ms() / other.batch1Ms())));
+            }
         }
         if (results.light != null) {
             BenchResults.Load l = results.light.load();

@@ -52,7 +52,7 @@ public final class BenchResults {
     }
 
     public record Ceiling(String device, int threads, String model, List<CeilingBench.Row> rows,
-                          int bestBatch, double bestImagesPerSecond, double batch1Ms) {
+                          int bestBatch, double bestImagesPerSecond, double batch1Ms, String precision) {
     }
 
     /** @param overheadMs p50 minus the ceiling's batch-1 ms */
@@ -97,7 +97,10 @@ public final class BenchResults {
     public Map<String, Object> environment = new LinkedHashMap<>();
     public Map<String, Object> options = new LinkedHashMap<>();
     public Map<String, Double> phaseSeconds = new LinkedHashMap<>();
+    /** The ceiling of the precision the daemon serves: every load's "% of the ceiling" is of this one. */
     public Ceiling ceiling;
+    /** The ceilings of the other precisions --precision asked for, measured in the same run. */
+    public List<Ceiling> otherCeilings = new ArrayList<>();
     public Light light;
     public List<Load> sweep = new ArrayList<>();
     public Stress stress;

@@ -2,6 +2,7 @@ package io.imageclassifier.bench;
 
 import io.imageclassifier.protocol.Settings;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** ceiling: bare ONNX Runtime in this process, per batch size ({@link CeilingBench}). */
@@ -33,20 +34,32 @@ final class CeilingPhase implements Phase {
         CeilingBench.Plan plan = o.quick ? new CeilingBench.Plan(1, 3, 5, 0.5) : new CeilingBench.Plan(3, 5, 30, 3.0);
         console.info("per batch size: " + plan.warmupRuns() + " warm-up runs, then " + plan.minRuns() + ".."
                 + plan.maxRuns() + " timed runs (about " + plan.targetSeconds() + " s); the median counts");
-        CeilingBench.Result c;
+        String served = settings.modelPrecision();
+        List<String> precisions = o.precisions.isEmpty() ? List.of(served) : o.precisions;
+        List<BenchResults.Ceiling> ceilings = new ArrayList<>();
         BatchLog.BatchStats daemonMeanwhile;
         // The lock keeps other users' load (and so the daemon) off the CPU while this measures.
         try (StackGuard.Held lock = guard.lock(Durations.seconds(o.lockWaitSeconds))) {
             BatchLog.Cursor cursor = BatchLog.mark(o.daemonLog);
-            c = CeilingBench.run(settings, o.batches, plan, photos, console::info);
+            for (String precision : precisions) {
+                CeilingBench.Result c = CeilingBench.run(settings.with("model.precision", precision), o.batches, plan,
+                        photos, console::info);
+                CeilingBench.Row best = c.best();
+                CeilingBench.Row one = c.forBatch(1);
+                ceilings.add(new BenchResults.Ceiling(c.device(), c.threads(), c.modelPath(), c.rows(),
+                        best == null ? 0 : best.batch(), best == null ? Double.NaN : best.imagesPerSecond(),
+                        one == null ? Double.NaN : one.medianMs(), precision));
+            }
             daemonMeanwhile = cursor.batchesSince();
         }
-        CeilingBench.Row best = c.best();
-        CeilingBench.Row one = c.forBatch(1);
-        results.ceiling = new BenchResults.Ceiling(c.device(), c.threads(), c.modelPath(), c.rows(),
-                best == null ? 0 : best.batch(), best == null ? Double.NaN : best.imagesPerSecond(),
-                one == null ? Double.NaN : one.medianMs());
-        String busy = c.rows().stream().filter(r -> r.otherCpuPercent() > 10)
+        for (BenchResults.Ceiling c : ceilings) {
+            if (c.precision().equals(served) && results.ceiling == null) {
+                results.ceiling = c;
+            } else {
+                results.otherCeilings.add(c);
+            }
+        }
+        String busy = ceilings.stream().flatMap(c -> c.rows().stream()).filter(r -> r.otherCpuPercent() > 10)
                 .map(r -> "batch " + r.batch() + ": " + TextTable.format(r.otherCpuPercent(), 0) + " %")
                 .reduce((a, b) -> a + ", " + b).orElse(null);
         if (busy != null) {
@@ -59,7 +72,10 @@ final class CeilingPhase implements Phase {
                     + daemonMeanwhile.images() + " images) during the ceiling phase: someone sent load, so the"
                     + " ceiling is understated");
         }
-        console.blankLine();
-        console.table(ResultTables.ceiling(results));
+        for (BenchResults.Ceiling c : ceilings) {
+            console.blankLine();
+            console.info(c.precision() + " (" + c.model() + "):");
+            console.table(ResultTables.ceiling(c));
+        }
     }
 }

@@ -13,11 +13,11 @@ final class ResultTables {
     private ResultTables() {
     }
 
-    static TextTable ceiling(BenchResults results) {
+    static TextTable ceiling(BenchResults.Ceiling ceiling) {
         TextTable t = new TextTable("batch", "runs", "ms/batch (median)", "min ms", "p90 ms", "ms/image", "images/s",
                 "others' CPU %");
-        if (results.ceiling != null) {
-            for (CeilingBench.Row r : results.ceiling.rows()) {
+        if (ceiling != null) {
+            for (CeilingBench.Row r : ceiling.rows()) {
                 t.row(r.batch(), r.runs(), r.medianMs(), r.minMs(), r.p90Ms(), r.msPerImage(), r.imagesPerSecond(),
                         TextTable.format(r.otherCpuPercent(), 0));
             }

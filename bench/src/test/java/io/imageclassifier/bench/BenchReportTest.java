@@ -53,7 +53,7 @@ class BenchReportTest {
                 CeilingBench.Row.of(1, 30, 25, 24, 27),
                 CeilingBench.Row.of(2, 20, 45, 44, 47),
                 CeilingBench.Row.of(4, 10, 85, 84, 90),
-                CeilingBench.Row.of(8, 5, 160, 158, 170)), 8, 50, 25);
+                CeilingBench.Row.of(8, 5, 160, 158, 170)), 8, 50, 25, "fp32");
         r.light = new BenchResults.Light(level(1, 20, 50, 80, Map.of(1, 100L)), 25, 26, 24);
         r.sweep.add(level(1, 20, 50, 80, Map.of(1, 300L)));
         r.sweep.add(level(4, 32, 120, 200, Map.of(1, 40L, 2, 60L, 3, 70L, 4, 20L)));

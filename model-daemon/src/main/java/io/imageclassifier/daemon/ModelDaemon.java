@@ -69,9 +69,10 @@ public final class ModelDaemon {
     }
 
     private static void serve(Settings settings) throws Exception {
-        LOG.info("loading model " + settings.modelPath().toAbsolutePath() + " on " + settings.modelDevice());
+        LOG.info("loading model " + settings.servedModelPath().toAbsolutePath() + " (" + settings.modelPrecision()
+                + ") on " + settings.modelDevice());
         Labels labels = Labels.load(settings.labelsPath());
-        try (OnnxClassifier classifier = new OnnxClassifier(settings.modelPath(), settings.modelDevice(),
+        try (OnnxClassifier classifier = new OnnxClassifier(settings.servedModelPath(), settings.modelDevice(),
                 settings.modelThreads(), settings.batchSize(), settings.imageWidth(), settings.imageHeight());
              UnifiedJedis redis = RedisClients.create(settings, 2, ServingLoop.IDLE_WAIT.toMillis())) {
             String consumer = consumerName();

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.imageclassifier.protocol.CpuFeatures;
 import io.imageclassifier.protocol.ModelContract;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,10 +28,6 @@ import java.util.logging.Logger;
 public final class OnnxClassifier implements AutoCloseable {
 
     private static final String INPUT_NAME = ModelContract.INPUT_NAME;
-    /** Keras' caffe mode: BGR order, ImageNet channel means subtracted, no scaling. */
-    private static final float MEAN_B = (float) ModelContract.MEAN_BLUE;
-    private static final float MEAN_G = (float) ModelContract.MEAN_GREEN;
-    private static final float MEAN_R = (float) ModelContract.MEAN_RED;
     private static final Logger LOG = Logger.getLogger(OnnxClassifier.class.getName());
 
     private final OrtEnvironment environment;
@@ -62,6 +59,7 @@ public final class OnnxClassifier implements AutoCloseable {
         this.deviceDescription = selectDevice(options, device);
         this.session = environment.createSession(modelFile.toString(), options);
         checkModelShape();
+        warnIfInt8MadeForAnotherCpu(modelFile);
         this.input = ByteBuffer.allocateDirect(maxBatch * width * height * 3 * Float.BYTES)
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
@@ -96,11 +94,7 @@ public final class OnnxClassifier implements AutoCloseable {
         if (rgb.length != width * height * 3) {
             throw new IllegalArgumentException("image has " + rgb.length + " bytes; expected " + width * height * 3);
         }
-        for (int p = 0; p < rgb.length; p += 3) {
-            input.put((rgb[p + 2] & 0xFF) - MEAN_B);
-            input.put((rgb[p + 1] & 0xFF) - MEAN_G);
-            input.put((rgb[p] & 0xFF) - MEAN_R);
-        }
+        ModelContract.putCaffePreprocessed(rgb, input);
     }
 
     private static String selectDevice(OrtSession.SessionOptions options, String device) {
@@ -131,6 +125,19 @@ public final class OnnxClassifier implements AutoCloseable {
         if (shape.length != 4 || shape[1] != height || shape[2] != width || shape[3] != 3) {
             throw new IllegalStateException("the model expects input " + java.util.Arrays.toString(shape)
                     + " but the settings say " + width + "x" + height + "x3 (NHWC)");
+        }
+    }
+
+    /**
+     * An int8 model with 8-bit weights is exported only on a CPU with VNNI; on one without, ONNX
+     * Runtime's AVX2 kernels overflow on it and its answers drift far from fp32's. One line then,
+     * naming the fix, rather than quietly worse labels.
+     */
+    private void warnIfInt8MadeForAnotherCpu(Path modelFile) throws OrtException {
+        String weightBits = session.getMetadata().getCustomMetadata().get(ModelContract.INT8_WEIGHT_BITS_KEY);
+        if ("8".equals(weightBits) && deviceDescription.equals("CPU") && !CpuFeatures.hasVnni()) {
+            LOG.warning(modelFile + " has 8-bit weights for CPUs with VNNI, which this one lacks: its labels will"
+                    + " often differ from fp32's; export it again on this host (scripts/export-model)");
         }
     }
 

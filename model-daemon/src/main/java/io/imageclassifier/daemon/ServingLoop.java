@@ -114,7 +114,7 @@ final class ServingLoop {
 
     /** What this daemon is and has done so far, as its heartbeat publishes it. */
     DaemonHeartbeat heartbeat() {
-        return new DaemonHeartbeat(daemon, settings.modelPath().getFileName().toString(), classifier.device(),
+        return new DaemonHeartbeat(daemon, settings.servedModelPath().getFileName().toString(), classifier.device(),
                 settings.batchSize(), batches, images, skippedExpired, batchSizes.copy(), inferenceSeconds.copy());
     }
 

@@ -1,6 +1,7 @@
 package io.imageclassifier.protocol;
 
 import com.google.gson.GsonBuilder;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +29,32 @@ public final class ModelContract {
     public static final double MEAN_GREEN = 116.779;
     public static final double MEAN_RED = 123.68;
 
+    /**
+     * The int8 model's metadata entry that says how many bits its weights use: "8" is right only
+     * on a CPU with VNNI ({@link CpuFeatures#hasVnni()}), "7" everywhere.
+     */
+    public static final String INT8_WEIGHT_BITS_KEY = "int8.weight.bits";
     /** What the caller must do to an RGB image before feeding it; recorded in the model's metadata. */
     public static final String PREPROCESSING = "keras caffe: NHWC float32, channels in BGR order,"
             + " minus means B=" + MEAN_BLUE + " G=" + MEAN_GREEN + " R=" + MEAN_RED + ", no scaling";
 
     private ModelContract() {
+    }
+
+    /**
+     * Appends one image to the model's input: {@code rgb} is 8-bit interleaved RGB, what
+     * {@link #PREPROCESSING} says is done to it goes into {@code input} (BGR, means subtracted).
+     */
+    public static void putCaffePreprocessed(byte[] rgb, FloatBuffer input) {
+        // In float, as the model is: the same bits whoever feeds it.
+        float blue = (float) MEAN_BLUE;
+        float green = (float) MEAN_GREEN;
+        float red = (float) MEAN_RED;
+        for (int p = 0; p < rgb.length; p += 3) {
+            input.put((rgb[p + 2] & 0xFF) - blue);
+            input.put((rgb[p + 1] & 0xFF) - green);
+            input.put((rgb[p] & 0xFF) - red);
+        }
     }
 
     /** The contract as a JSON object, for tools outside the JVM. */

@@ -116,6 +116,17 @@ public final class Settings {
     public boolean imageJpegDctScaling() { return bool("image.jpeg.dct.scaling"); }
 
     public Path modelPath() { return Path.of(string("model.path")); }
+    public Path modelInt8Path() { return Path.of(string("model.int8.path")); }
+    /** "fp32" or "int8". */
+    public String modelPrecision() {
+        String precision = string("model.precision");
+        if (!precision.equals("fp32") && !precision.equals("int8")) {
+            throw new IllegalArgumentException("model.precision must be fp32 or int8, got '" + precision + "'");
+        }
+        return precision;
+    }
+    /** The model file the daemon serves: model.path, or model.int8.path with model.precision=int8. */
+    public Path servedModelPath() { return modelPrecision().equals("int8") ? modelInt8Path() : modelPath(); }
     public Path labelsPath() { return Path.of(string("labels.path")); }
     public String modelDevice() { return string("model.device"); }
     public int modelThreads() { return integer("model.threads"); }

@@ -71,6 +71,8 @@ class SettingsTest {
                 () -> assertEquals(20L * 1024 * 1024, settings.uploadMaxBytes()),
                 () -> assertEquals(60_000_000L, settings.imageMaxPixels()),
                 () -> assertEquals(Path.of("runtime/model/resnet50.onnx"), settings.modelPath()),
+                () -> assertEquals("fp32", settings.modelPrecision()),
+                () -> assertEquals(Path.of("runtime/model/resnet50.onnx"), settings.servedModelPath()),
                 () -> assertEquals(Path.of("runtime/model/labels.json"), settings.labelsPath()),
                 () -> assertEquals("cpu", settings.modelDevice()),
                 () -> assertEquals(0, settings.modelThreads()),
@@ -161,6 +163,16 @@ class SettingsTest {
 
         assertTrue(error.getMessage().contains("redis.port"), error.getMessage());
         assertTrue(error.getMessage().contains("REDIS_PORT"), error.getMessage());
+    }
+
+    @Test
+    void int8PrecisionServesTheInt8ModelAndAnythingElseIsRefused() {
+        Settings int8 = Settings.fromEnvironment(Map.of("MODEL_PRECISION", "int8", "MODEL_INT8_PATH", "/m/q.onnx"));
+        assertEquals(Path.of("/m/q.onnx"), int8.servedModelPath());
+
+        Settings fp16 = Settings.fromEnvironment(Map.of("MODEL_PRECISION", "fp16"));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, fp16::servedModelPath);
+        assertEquals("model.precision must be fp32 or int8, got 'fp16'", error.getMessage());
     }
 
     @Test
