@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,6 +43,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     /** How long stopping the web app waits for requests in flight; well under a stop timeout. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+    private static final Duration TIMER_STOP_LIMIT = Duration.ofSeconds(5);
 
     private final UnifiedJedis redis;
     private final BoundedJobStream jobStream;
@@ -241,6 +243,20 @@ public final class RedisPredictionQueue implements PredictionQueue {
         }
         pending.failAll(new QueueClosedException());
         timer.shutdownNow();
+        // shutdownNow only interrupts the timer's thread; Tomcat looks for live threads right after
+        // undeploy and reports one that has not ended yet as a leak.
+        try {
+            if (!timer.awaitTermination(TIMER_STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warning("the prediction-timeouts thread did not stop within " + TIMER_STOP_LIMIT.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether every thread this client started has ended: what Tomcat checks right after undeploy. */
+    boolean threadsEnded() {
+        return !listener.isAlive() && timer.isTerminated();
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreadsNamed(String name) {
