@@ -25,7 +25,9 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.annotation.WebListener;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.logging.Logger;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -42,6 +44,8 @@ public class ServiceBootstrap implements ServletContextListener {
 
     /** Uploads up to this size stay in memory; larger ones are spooled to Tomcat's temp folder. */
     private static final int IN_MEMORY_UPLOAD_BYTES = 1 << 20;
+    /** How long undeploy waits for the threads its clients were told to stop (see {@link WebAppThreads}). */
+    private static final Duration THREADS_STOP_LIMIT = Duration.ofSeconds(10);
     /** Room for the multipart headers and boundaries around the image itself. */
     private static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
     private static final Logger LOG = Logger.getLogger(ServiceBootstrap.class.getName());
@@ -100,6 +104,15 @@ public class ServiceBootstrap implements ServletContextListener {
         }
         if (decoders != null) {
             decoders.close();
+        }
+        try {
+            List<String> running = WebAppThreads.awaitEnd(Thread.currentThread().getContextClassLoader(),
+                    THREADS_STOP_LIMIT);
+            if (!running.isEmpty()) {
+                LOG.warning("threads still running " + THREADS_STOP_LIMIT.toSeconds() + " s after undeploy: " + running);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
