@@ -2,7 +2,6 @@ package io.imageclassifier.bench;
 
 import static io.imageclassifier.bench.Figures.f1;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,8 +132,7 @@ final class ChaosPhase implements Phase {
         switch (random.nextInt(3)) {
             case 0 -> {
                 int n = 1 + random.nextInt(daemons);
-                long pid = daemonPid(n);
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                ProcessHandle.of(daemonPid(n)).ifPresent(ProcessHandle::destroyForcibly);
                 TimeUnit.MILLISECONDS.sleep(DAEMON_RESTART_DELAY.toMillis());
                 restart("daemon", n);
                 return "daemon " + n + " killed with -9, started again after " + DAEMON_RESTART_DELAY.toSeconds() + " s";
@@ -151,9 +149,11 @@ final class ChaosPhase implements Phase {
         }
     }
 
+    /** Daemon n's pid, from the pid file scripts/start writes; a fault on a daemon that is not running is refused. */
     private long daemonPid(int n) throws IOException {
         Path file = context.options().root.resolve("runtime/run/model-daemon" + (n == 1 ? "" : "-" + n) + ".pid");
-        return Long.parseLong(Files.readString(file).strip());
+        return ProcessProbe.pid(file).orElseThrow(() -> new IOException("model daemon " + n + " is not running ("
+                + file + ")"));
     }
 
     /** scripts/restart PART [N]; its output goes to the commands' log. */
@@ -166,17 +166,9 @@ final class ChaosPhase implements Phase {
         Files.writeString(commandLog, "==> " + String.join(" ", command) + "\n", Files.exists(commandLog)
                 ? new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.APPEND}
                 : new java.nio.file.OpenOption[0]);
-        // To a file, not a pipe: the processes it starts must not keep a pipe of ours open.
-        Process p = new ProcessBuilder(command).directory(context.options().root.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(commandLog.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish in 5 minutes (see " + commandLog + ")");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "; see " + commandLog
-                    + ")");
+        int exit = ProjectScript.run(context.options().root, command, commandLog, Duration.ofMinutes(5));
+        if (exit != 0) {
+            throw new IOException(String.join(" ", command) + " failed (exit " + exit + "; see " + commandLog + ")");
         }
     }
 

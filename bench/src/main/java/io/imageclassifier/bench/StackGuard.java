@@ -227,23 +227,14 @@ public final class StackGuard {
             throw new IOException(why + ", and " + start + " is missing");
         }
         log.accept(why + ": running scripts/start (output in " + startLog + ")");
-        Files.createDirectories(startLog.toAbsolutePath().getParent());
-        // To a file, not a pipe: the daemons it starts must not keep a pipe of ours open.
-        Process p = new ProcessBuilder(start.toString()).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(startLog.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException("scripts/start did not finish in 10 minutes (see " + startLog + ")");
-        }
+        int exit = ProjectScript.run(root, List.of(start.toString()), startLog, Duration.ofMinutes(10));
         for (String line : Files.readAllLines(startLog, StandardCharsets.UTF_8)) {
             if (line.startsWith("==>") || line.startsWith("ERROR")) {
                 log.accept("  | " + line);
             }
         }
-        if (p.exitValue() != 0 || !isUp()) {
-            throw new IOException("scripts/start failed (exit " + p.exitValue() + "; see " + startLog + ")");
+        if (exit != 0 || !isUp()) {
+            throw new IOException("scripts/start failed (exit " + exit + "; see " + startLog + ")");
         }
     }
 }

@@ -170,7 +170,8 @@ public final class ExportVerifier {
         return Arrays.copyOfRange(all, row * classes, (row + 1) * classes);
     }
 
-    private static int argmax(float[] values, int offset, int length) {
+    /** The index (from {@code offset}) of the largest of {@code length} values: a row's top-1 class. */
+    static int argmax(float[] values, int offset, int length) {
         int best = 0;
         for (int k = 1; k < length; k++) {
             if (values[offset + k] > values[offset + best]) {

@@ -88,8 +88,8 @@ public final class Int8Agreement {
     }
 
     static Judged judge(String photo, float[] fp32, float[] int8) {
-        int f = argMax(fp32);
-        int q = argMax(int8);
+        int f = ExportVerifier.argmax(fp32, 0, fp32.length);
+        int q = ExportVerifier.argmax(int8, 0, int8.length);
         int higher = 0;
         for (float p : int8) {
             if (p > int8[f]) {
@@ -97,16 +97,6 @@ public final class Int8Agreement {
             }
         }
         return new Judged(photo, f, fp32[f], q, int8[q], higher < 5, Math.abs(fp32[f] - int8[f]));
-    }
-
-    private static int argMax(float[] p) {
-        int best = 0;
-        for (int i = 1; i < p.length; i++) {
-            if (p[i] > p[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static String label(JsonElement labels, int index) {

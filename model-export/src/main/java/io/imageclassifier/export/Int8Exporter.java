@@ -78,7 +78,7 @@ public final class Int8Exporter {
 
         long t1 = System.nanoTime();
         List<String> activations = Int8Quantizer.activationsToCalibrate(folded);
-        List<String> nonNegative = activations.stream().filter(a -> Int8Quantizer.isNonNegative(folded, a)).toList();
+        List<String> nonNegative = Int8Quantizer.nonNegative(folded, activations);
         Map<String, Int8Quantizer.Range> ranges = ActivationCalibrator.calibrate(folded, activations, nonNegative,
                 inputs, INPUT_SHAPE, PERCENTILE);
         System.out.printf(Locale.ROOT, "    calibrated %d activations on %d photos of %s (%.5f percentile, %.1f s)%n",

@@ -156,10 +156,12 @@ final class Int8Quantizer {
                 .toList();
     }
 
-    /** Whether {@code range} must start at 0: the output of a ReLU (or of a MaxPool over one). */
-    static boolean isNonNegative(OnnxMl.ModelProto folded, String activation) {
+    /** Those of {@code activations} whose range must start at 0: the outputs of ReLUs. */
+    static List<String> nonNegative(OnnxMl.ModelProto folded, List<String> activations) {
         OnnxGraph g = new OnnxGraph(folded);
-        return g.producer(activation).map(p -> p.getOpType().equals("Relu")).orElse(false);
+        return activations.stream()
+                .filter(a -> g.producer(a).map(p -> p.getOpType().equals("Relu")).orElse(false))
+                .toList();
     }
 
     private static Set<String> quantizedActivations(OnnxGraph g) {

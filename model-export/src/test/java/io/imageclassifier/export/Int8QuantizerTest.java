@@ -132,7 +132,7 @@ class Int8QuantizerTest {
         // The stem's ReLU (read by the max pool), the block's ReLU, both branch outputs and the
         // Add's ReLU (read by the next conv); not the last ReLU, which only the average pool reads.
         assertEquals(List.of("stem_relu", "a_relu", "b_bn", "shortcut_bn", "add_relu"), activations);
-        List<String> nonNegative = activations.stream().filter(a -> Int8Quantizer.isNonNegative(folded, a)).toList();
+        List<String> nonNegative = Int8Quantizer.nonNegative(folded, activations);
         assertEquals(List.of("stem_relu", "a_relu", "add_relu"), nonNegative);
 
         Map<String, Int8Quantizer.Range> ranges = ActivationCalibrator.calibrate(folded, activations, nonNegative,
