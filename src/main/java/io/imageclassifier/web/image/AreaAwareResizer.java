@@ -13,7 +13,8 @@ import java.util.Arrays;
  * <p>To give the model the same pixels Pillow would, this follows Pillow's 8-bit path
  * (libImaging/Resample.c) step by step: weights computed in double, then turned into 22-bit
  * fixed-point ints; a horizontal pass, then a vertical pass, each rounding to 8 bits. Summing in
- * double instead, as an earlier version did, left a few bytes per image off by one.
+ * double instead, as an earlier version did, left a few bytes per image off by one. The loops are
+ * laid out for SIMD (see {@link #resampleRows}); the integer sums are Pillow's.
  */
 final class AreaAwareResizer {
 
@@ -24,6 +25,11 @@ final class AreaAwareResizer {
     private static final int PRECISION_BITS = 32 - 8 - 2;
     /** Sums start at one half so that the final shift rounds to nearest rather than down. */
     private static final int HALF = 1 << (PRECISION_BITS - 1);
+    /**
+     * Input rows the horizontal pass copies into columns at a time: long enough runs for SIMD, short
+     * enough that a block of a 1000-pixel-wide photo (0.5 MB) stays in the core's cache.
+     */
+    private static final int BLOCK_ROWS = 128;
 
     private AreaAwareResizer() {
     }
@@ -39,86 +45,167 @@ final class AreaAwareResizer {
         if (inWidth == outWidth && inHeight == outHeight) {
             return rgb.clone();
         }
-        // Like Pillow, skip the pass for an axis that keeps its size.
-        if (inHeight == outHeight) {
-            return resampleRows(rgb, inWidth, 0, inHeight, Kernel.forAxis(inWidth, outWidth));
-        }
-        Kernel columns = Kernel.forAxis(inHeight, outHeight);
-        if (inWidth == outWidth) {
-            return resampleColumns(rgb, inWidth, 0, columns);
-        }
-        // Only the input rows that some output row reads need the horizontal pass (Pillow's
-        // ybox_first..ybox_last); the first and last output rows read the lowest and highest.
-        int firstRow = columns.first[0];
-        int endRow = columns.first[outHeight - 1] + columns.count[outHeight - 1];
-        byte[] rows = resampleRows(rgb, inWidth, firstRow, endRow, Kernel.forAxis(inWidth, outWidth));
-        return resampleColumns(rows, outWidth, firstRow, columns);
+        // Like Pillow, skip the pass for an axis that keeps its size, and run the horizontal pass
+        // only over the input rows that some output row reads (Pillow's ybox_first..ybox_last):
+        // the first and last output rows read the lowest and highest.
+        Kernel columns = inHeight == outHeight ? null : Kernel.forAxis(inHeight, outHeight);
+        int firstRow = columns == null ? 0 : columns.first[0];
+        int endRow = columns == null ? inHeight : columns.first[outHeight - 1] + columns.count[outHeight - 1];
+        int[][] rows = inWidth == outWidth
+                ? packRows(rgb, inWidth, firstRow, endRow)
+                : resampleRows(rgb, inWidth, firstRow, endRow, Kernel.forAxis(inWidth, outWidth));
+        return columns == null ? unpack(rows, outWidth) : resampleColumns(rows, outWidth, firstRow, columns);
     }
 
-    /** Resamples input rows {@code firstRow} (inclusive) to {@code endRow} (exclusive) to a new width. */
-    private static byte[] resampleRows(byte[] in, int inWidth, int firstRow, int endRow, Kernel kernel) {
+    /**
+     * What {@link #resize} allocates besides its input and output, at most: the rows after the
+     * horizontal pass, one block of input columns and both kernels. For the decode memory budget.
+     */
+    static long workingBytes(int inWidth, int inHeight, int outWidth, int outHeight) {
+        long rows = inHeight * (16 + 4L * outWidth);
+        long block = inWidth * (16 + 4L * BLOCK_ROWS);
+        // A kernel holds about 2 * support + 1 weights per output position: 4 * in + 3 * out ints.
+        long kernels = 4L * (4L * inWidth + 3L * outWidth + 4L * inHeight + 3L * outHeight);
+        return rows + block + kernels;
+    }
+
+    /**
+     * Resamples input rows {@code firstRow} (inclusive) to {@code endRow} (exclusive) to the
+     * kernel's width, as packed pixels. Summing along a row of interleaved bytes runs one value at
+     * a time; so each block of rows is first copied column by column, and every output pixel of
+     * the block becomes a weighted sum of whole input columns: loops over plain int arrays, which
+     * the JIT compiles to SIMD instructions. About twice as fast, with the same integer sums.
+     */
+    private static int[][] resampleRows(byte[] in, int inWidth, int firstRow, int endRow, Kernel kernel) {
         int outWidth = kernel.first.length;
-        int[] weights = kernel.weights;
-        byte[] out = new byte[(endRow - firstRow) * outWidth * CHANNELS];
-        int o = 0;
-        for (int y = firstRow; y < endRow; y++) {
-            int rowStart = y * inWidth * CHANNELS;
-            for (int x = 0; x < outWidth; x++) {
-                int p = rowStart + kernel.first[x] * CHANNELS;
-                int w = x * kernel.stride;
-                int wEnd = w + kernel.count[x];
-                int r = HALF;
-                int g = HALF;
-                int b = HALF;
-                for (; w < wEnd; w++, p += CHANNELS) {
-                    int weight = weights[w];
-                    r += (in[p] & 0xFF) * weight;
-                    g += (in[p + 1] & 0xFF) * weight;
-                    b += (in[p + 2] & 0xFF) * weight;
+        int rowBytes = inWidth * CHANNELS;
+        int[][] out = new int[endRow - firstRow][outWidth];
+        int[][] blockColumns = new int[inWidth][BLOCK_ROWS];
+        ChannelSums sums = new ChannelSums(BLOCK_ROWS);
+        for (int blockRow = firstRow; blockRow < endRow; blockRow += BLOCK_ROWS) {
+            // A last, shorter block leaves older rows below its own in the columns: summed, never used.
+            int rows = Math.min(BLOCK_ROWS, endRow - blockRow);
+            for (int x = 0; x < inWidth; x++) {
+                int[] column = blockColumns[x];
+                for (int r = 0, p = blockRow * rowBytes + x * CHANNELS; r < rows; r++, p += rowBytes) {
+                    column[r] = pack(in[p] & 0xFF, in[p + 1] & 0xFF, in[p + 2] & 0xFF);
                 }
-                out[o++] = clip8(r);
-                out[o++] = clip8(g);
-                out[o++] = clip8(b);
+            }
+            for (int x = 0; x < outWidth; x++) {
+                sums.weigh(blockColumns, 0, kernel, x);
+                for (int r = 0; r < rows; r++) {
+                    out[blockRow - firstRow + r][x] = sums.clippedPixel(r);
+                }
             }
         }
         return out;
     }
 
     /**
-     * Resamples columns to a new height. Row {@code i} of {@code in} is input row {@code firstRow + i},
-     * because the horizontal pass only produced the rows needed here.
+     * Resamples columns to the kernel's height. Row {@code i} of {@code rows} is input row
+     * {@code firstRow + i}, because the horizontal pass only produced the rows needed here.
      */
-    private static byte[] resampleColumns(byte[] in, int width, int firstRow, Kernel kernel) {
+    private static byte[] resampleColumns(int[][] rows, int width, int firstRow, Kernel kernel) {
         int outHeight = kernel.first.length;
-        int rowBytes = width * CHANNELS;
-        int[] weights = kernel.weights;
-        byte[] out = new byte[outHeight * rowBytes];
-        // Walk input rows in order, adding each into one output row's sums: sequential reads beat
-        // striding down columns, and int sums come out the same in any order.
-        int[] sums = new int[rowBytes];
+        byte[] out = new byte[outHeight * width * CHANNELS];
+        ChannelSums sums = new ChannelSums(width);
         for (int y = 0; y < outHeight; y++) {
-            Arrays.fill(sums, HALF);
-            int rowStart = (kernel.first[y] - firstRow) * rowBytes;
-            int w = y * kernel.stride;
-            int wEnd = w + kernel.count[y];
-            for (; w < wEnd; w++, rowStart += rowBytes) {
-                int weight = weights[w];
-                for (int i = 0; i < rowBytes; i++) {
-                    sums[i] += (in[rowStart + i] & 0xFF) * weight;
-                }
-            }
-            int o = y * rowBytes;
-            for (int i = 0; i < rowBytes; i++) {
-                out[o + i] = clip8(sums[i]);
-            }
+            sums.weigh(rows, firstRow, kernel, y);
+            sums.writeClipped(out, y * width * CHANNELS);
         }
         return out;
     }
 
+    /** Rows {@code firstRow} to {@code endRow} as packed pixels, for an image only resized vertically. */
+    private static int[][] packRows(byte[] rgb, int width, int firstRow, int endRow) {
+        int[][] rows = new int[endRow - firstRow][width];
+        for (int y = firstRow, p = firstRow * width * CHANNELS; y < endRow; y++) {
+            int[] row = rows[y - firstRow];
+            for (int x = 0; x < width; x++, p += CHANNELS) {
+                row[x] = pack(rgb[p] & 0xFF, rgb[p + 1] & 0xFF, rgb[p + 2] & 0xFF);
+            }
+        }
+        return rows;
+    }
+
+    /** Packed rows back to interleaved RGB, for an image only resized horizontally. */
+    private static byte[] unpack(int[][] rows, int width) {
+        byte[] rgb = new byte[rows.length * width * CHANNELS];
+        int o = 0;
+        for (int[] row : rows) {
+            for (int pixel : row) {
+                rgb[o++] = (byte) pixel;
+                rgb[o++] = (byte) (pixel >> 8);
+                rgb[o++] = (byte) (pixel >> 16);
+            }
+        }
+        return rgb;
+    }
+
+    /** One pixel in an int, red in the low byte; a column or row of them is one plain int array. */
+    private static int pack(int red, int green, int blue) {
+        return red | green << 8 | blue << 16;
+    }
+
     /** Drops the fixed-point fraction (the sum already holds +1/2, so this rounds) and clamps. */
-    private static byte clip8(int sum) {
+    private static int clip8(int sum) {
         int value = sum >> PRECISION_BITS;
-        return (byte) (value < 0 ? 0 : value > 255 ? 255 : value);
+        return value < 0 ? 0 : value > 255 ? 255 : value;
+    }
+
+    /**
+     * Fixed-point sums for a run of output pixels, one array per channel, so that adding a weighted
+     * run of packed input pixels is a loop the JIT vectorizes. Int sums are exact in any order.
+     */
+    private static final class ChannelSums {
+        private final int[] red;
+        private final int[] green;
+        private final int[] blue;
+
+        ChannelSums(int length) {
+            red = new int[length];
+            green = new int[length];
+            blue = new int[length];
+        }
+
+        /**
+         * Starts over with output position {@code i} of the kernel: the weighted sum of the runs
+         * {@code lines[kernel.first[i] - firstLine]} onwards, one per input position it reads.
+         */
+        void weigh(int[][] lines, int firstLine, Kernel kernel, int i) {
+            Arrays.fill(red, HALF);
+            Arrays.fill(green, HALF);
+            Arrays.fill(blue, HALF);
+            int line = kernel.first[i] - firstLine;
+            int w = i * kernel.stride;
+            for (int k = 0; k < kernel.count[i]; k++) {
+                add(lines[line + k], kernel.weights[w + k]);
+            }
+        }
+
+        private void add(int[] pixels, int weight) {
+            int[] r = red;
+            int[] g = green;
+            int[] b = blue;
+            for (int i = 0; i < pixels.length; i++) {
+                int pixel = pixels[i];
+                r[i] += (pixel & 0xFF) * weight;
+                g[i] += (pixel >> 8 & 0xFF) * weight;
+                b[i] += (pixel >> 16) * weight;
+            }
+        }
+
+        int clippedPixel(int i) {
+            return pack(clip8(red[i]), clip8(green[i]), clip8(blue[i]));
+        }
+
+        void writeClipped(byte[] out, int offset) {
+            for (int i = 0, o = offset; i < red.length; i++, o += CHANNELS) {
+                out[o] = (byte) clip8(red[i]);
+                out[o + 1] = (byte) clip8(green[i]);
+                out[o + 2] = (byte) clip8(blue[i]);
+            }
+        }
     }
 
     /**

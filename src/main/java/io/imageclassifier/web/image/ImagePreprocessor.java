@@ -170,12 +170,13 @@ public final class ImagePreprocessor {
     /**
      * Reserves what decoding and resizing this image holds at its peak: the upload, the decoded
      * pixels ({@code bytesPerPixel} of them per pixel, all copies counted) and the resizer's
-     * first pass.
+     * working arrays.
      */
     private DecodeMemoryBudget.Reservation reserveDecodeMemory(int uploadBytes, int imageWidth, int imageHeight,
             int bytesPerPixel) {
         long pixels = (long) imageWidth * imageHeight;
-        return budget.reserve(uploadBytes + pixels * bytesPerPixel + (long) width * imageHeight * 3, maxBudgetWait);
+        long resizing = AreaAwareResizer.workingBytes(imageWidth, imageHeight, width, height);
+        return budget.reserve(uploadBytes + pixels * bytesPerPixel + resizing, maxBudgetWait);
     }
 
     /** Bytes per pixel of the image {@code reader.read(0)} returns (its first offered type). */

@@ -67,6 +67,9 @@ class AreaAwareResizerTest {
         add(cases, "noise", 1000, 150, 224, 224);
         add(cases, "gradient", 500, 375, 224, 224);
         add(cases, "noise", 773, 512, 224, 224);
+        // The horizontal pass works in blocks of 128 rows: exactly two, and two and one row.
+        add(cases, "gradient", 640, 256, 224, 224);
+        add(cases, "noise", 640, 257, 224, 224);
         add(cases, "noise", 3000, 2000, 224, 224);
         add(cases, "edges", 3000, 2000, 224, 224);
 
