@@ -17,8 +17,9 @@ class ClockSkewIT {
 
     @Test
     void aDaemonWhoseClockIsTwoHoursAheadStillServesEveryRequest() throws Exception {
-        String skewedDaemon = "exec faketime -f +2h java -jar " + StackControl.REPO.toAbsolutePath()
-                .resolve("runtime/daemon/model-daemon.jar");
+        // The real path: runtime/ is a link where the service user cannot reach the checkout.
+        String skewedDaemon = "exec faketime -f +2h java -jar " + StackControl.REPO.resolve("runtime").toRealPath()
+                .resolve("daemon/model-daemon.jar");
         try {
             StackControl.runWith(Map.of("STACK_DAEMON_CMD", skewedDaemon), StackControl.REPO.resolve("scripts/restart").toString(),
                     "daemon");
