@@ -74,7 +74,7 @@ final class AreaAwareResizer {
      * kernel's width, as packed pixels. Summing along a row of interleaved bytes runs one value at
      * a time; so each block of rows is first copied column by column, and every output pixel of
      * the block becomes a weighted sum of whole input columns: loops over plain int arrays, which
-     * the JIT compiles to SIMD instructions. About twice as fast, with the same integer sums.
+     * the JIT compiles to SIMD instructions: 1.5-1.8x faster on the test photos, the same integer sums.
      */
     private static int[][] resampleRows(byte[] in, int inWidth, int firstRow, int endRow, Kernel kernel) {
         int outWidth = kernel.first.length;
