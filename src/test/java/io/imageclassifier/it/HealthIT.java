@@ -25,9 +25,7 @@ class HealthIT {
         assertEquals("CPU", detail.json().getAsJsonArray("daemons").get(0).getAsJsonObject().get("device").getAsString());
 
         long pid = StackControl.daemonPid();
-        StackControl.signal("TERM", pid);
-        assertTrue(StackControl.await(Duration.ofSeconds(60), () -> ProcessHandle.of(pid).isEmpty()
-                || !ProcessHandle.of(pid).get().isAlive()), "daemon stopped");
+        StackControl.stop("TERM", pid);
         ServiceClient.Reply notReady = get("/health/ready");
         assertEquals(503, notReady.status(), notReady.body());
         assertTrue(notReady.json().get("error").getAsString().contains("no model daemon"), notReady.body());

@@ -22,9 +22,7 @@ class QueueFlushIT {
         // No daemon, so the jobs stay queued. (A paused one would not do: Redis still hands a
         // blocked XREADGROUP its first job, which then belongs to that daemon, not the queue.)
         long daemonPid = StackControl.daemonPid();
-        StackControl.signal("TERM", daemonPid);
-        assertTrue(StackControl.await(Duration.ofSeconds(60), () -> ProcessHandle.of(daemonPid).isEmpty()
-                || !ProcessHandle.of(daemonPid).get().isAlive()), "daemon stopped");
+        StackControl.stop("TERM", daemonPid);
         try (UnifiedJedis redis = StackControl.redis(); LoadGenerator load = new LoadGenerator(QUEUED)) {
             redis.set("another-application:key", "kept");
             try {

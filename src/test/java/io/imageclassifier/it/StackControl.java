@@ -1,6 +1,7 @@
 package io.imageclassifier.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imageclassifier.protocol.BatchLogLine;
 import io.imageclassifier.protocol.QueueKeys;
@@ -58,6 +59,27 @@ final class StackControl {
     /** Runs {@code kill -SIGNAL pid}. */
     static void signal(String signal, long pid) throws Exception {
         run("kill", "-" + signal, Long.toString(pid));
+    }
+
+    /**
+     * Sends {@code signal} and waits until the process has exited. kill(1) returns once the signal
+     * is sent, but a JVM killed with -9 keeps its sockets open while the kernel tears down its
+     * heap: a request sent then reaches a dying server (Apache answers 500), not a stopped one.
+     */
+    static void stop(String signal, long pid) throws Exception {
+        signal(signal, pid);
+        assertTrue(await(Duration.ofSeconds(60), () -> hasExited(pid)), "process " + pid + " exited after SIG" + signal);
+    }
+
+    /** True once the process is gone or a zombie: either way its files and sockets are closed. */
+    static boolean hasExited(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (command) state ...": the command may hold anything, so read after the last ')'.
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (IOException noSuchProcess) {
+            return true;
+        }
     }
 
     /** scripts/restart PART: redis, daemon, tomcat or apache. */
@@ -161,7 +183,7 @@ final class StackControl {
                 return false;
             }
         });
-        org.junit.jupiter.api.Assertions.assertTrue(recovered, why);
+        assertTrue(recovered, why);
         for (int i = 0; i < 5; i++) {
             assertEquals(200, client.predict(photo, "photo.jpg").status());
         }

@@ -16,7 +16,7 @@ class TomcatDownIT {
     @Test
     void apacheAnswersJson503WithRetryAfterWhileTomcatIsDown() throws Exception {
         byte[] photo = ServiceClient.photo("eagle.jpg");
-        StackControl.signal("KILL", StackControl.pid("tomcat.pid"));
+        StackControl.stop("KILL", StackControl.pid("tomcat.pid"));
         ServiceClient.Reply reply;
         try {
             reply = client.predict(photo, "eagle.jpg");
