@@ -67,9 +67,11 @@ public class ServiceBootstrap implements ServletContextListener {
         ImagePreprocessor preprocessor = new ImagePreprocessor(settings.imageWidth(), settings.imageHeight(),
                 settings.imageMaxPixels(), decodeBudget, settings.requestTimeout(), decoders,
                 settings.imageJpegDctScaling());
+        ServiceState state = new ServiceState(redis, QueueKeys.from(settings));
+        ServiceMetrics metrics = new ServiceMetrics(state, settings.queueMaxLength());
         long uploadLimit = settings.uploadMaxBytes();
         ServletRegistration.Dynamic predict = context.addServlet("predict",
-                new PredictServlet(preprocessor, queue, settings.requestTimeout(), uploadLimit));
+                new PredictServlet(preprocessor, queue, settings.requestTimeout(), uploadLimit, metrics.stages()));
         predict.addMapping(PredictServlet.PATH);
         predict.setAsyncSupported(true);
         predict.setMultipartConfig(new MultipartConfigElement(
@@ -78,9 +80,7 @@ public class ServiceBootstrap implements ServletContextListener {
         // "" is the context root exactly: GET / and nothing else.
         context.addServlet("welcome", new WelcomeServlet()).addMapping("");
         context.addServlet("error", new ErrorServlet()).addMapping("/error");
-        ServiceState state = new ServiceState(redis, QueueKeys.from(settings));
         context.addServlet("health", new HealthServlet(new ReadinessProbe(state))).addMapping("/health/*");
-        ServiceMetrics metrics = new ServiceMetrics(state, settings.queueMaxLength());
         context.addServlet("metrics", new PrometheusMetricsServlet(metrics.registry())).addMapping("/metrics");
         FilterRegistration.Dynamic tracking = context.addFilter("request-tracking",
                 new RequestTrackingFilter(metrics::recordPrediction));

@@ -38,6 +38,11 @@ class MetricsIT {
         assertEquals(3.0, after.getOrDefault(OK, 0.0) - before.getOrDefault(OK, 0.0), OK);
         assertEquals(2.0, after.getOrDefault(BAD_REQUEST, 0.0) - before.getOrDefault(BAD_REQUEST, 0.0), BAD_REQUEST);
         assertEquals(5.0, after.get(LATENCY_COUNT) - before.getOrDefault(LATENCY_COUNT, 0.0), LATENCY_COUNT);
+        // The stages a request got through: both uploads were read, only the photos decoded and answered.
+        assertEquals(5.0, delta(before, after, "imageclassifier_upload_read_seconds_count"), "uploads read");
+        assertEquals(3.0, delta(before, after, "imageclassifier_preprocess_seconds_count"), "photos preprocessed");
+        assertEquals(3.0, delta(before, after, "imageclassifier_model_wait_seconds_count"), "photos answered");
+        assertTrue(delta(before, after, "imageclassifier_model_wait_seconds_sum") > 0, "model wait time: " + after);
         assertEquals(1.0, after.get("imageclassifier_redis_up"));
         assertTrue(after.get("imageclassifier_daemons_live") >= 1, "a live daemon: " + after);
         assertTrue(after.containsKey("imageclassifier_queue_length"), "queue length exposed");
@@ -73,6 +78,10 @@ class MetricsIT {
         } catch (Exception e) {
             return Map.of();
         }
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+        return after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0);
     }
 
     private static double sumOf(Map<String, Double> series, String prefix) {

@@ -24,6 +24,9 @@ final class BenchCsv {
             addLoad(csv, "light", "clients=1", r.light.load());
             csv.add("light", "clients=1", "overhead_ms", r.light.overheadMs(), "ms");
             csv.add("light", "clients=1", "daemon_batch1_inference_ms", r.light.daemonInferenceMs(), "ms");
+            csv.add("light", "clients=1", "upload_read_mean_ms", r.light.stages().uploadReadMs(), "ms");
+            csv.add("light", "clients=1", "preprocess_mean_ms", r.light.stages().preprocessMs(), "ms");
+            csv.add("light", "clients=1", "model_wait_mean_ms", r.light.stages().modelWaitMs(), "ms");
         }
         for (BenchResults.Load level : r.sweep) {
             addLoad(csv, "sweep", level.name(), level);

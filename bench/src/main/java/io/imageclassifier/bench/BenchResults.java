@@ -55,8 +55,12 @@ public final class BenchResults {
                           int bestBatch, double bestImagesPerSecond, double batch1Ms, String precision) {
     }
 
-    /** @param overheadMs p50 minus the ceiling's batch-1 ms */
-    public record Light(Load load, double overheadMs, double daemonInferenceMs, double overheadOverDaemonMs) {
+    /**
+     * @param overheadMs p50 minus the ceiling's batch-1 ms
+     * @param stages     the web app's stage means over the phase (NaN where unknown)
+     */
+    public record Light(Load load, double overheadMs, double daemonInferenceMs, double overheadOverDaemonMs,
+                        StageTimes.Means stages) {
     }
 
     public record Stress(int count, double intervalSeconds, Load load, int maxInFlight) {

@@ -54,7 +54,8 @@ class BenchReportTest {
                 CeilingBench.Row.of(2, 20, 45, 44, 47),
                 CeilingBench.Row.of(4, 10, 85, 84, 90),
                 CeilingBench.Row.of(8, 5, 160, 158, 170)), 8, 50, 25, "fp32");
-        r.light = new BenchResults.Light(level(1, 20, 50, 80, Map.of(1, 100L)), 25, 26, 24);
+        r.light = new BenchResults.Light(level(1, 20, 50, 80, Map.of(1, 100L)), 25, 26, 24,
+                new StageTimes.Means(1.5, 7.0, 38.0));
         r.sweep.add(level(1, 20, 50, 80, Map.of(1, 300L)));
         r.sweep.add(level(4, 32, 120, 200, Map.of(1, 40L, 2, 60L, 3, 70L, 4, 20L)));
         r.sweep.add(level(16, 38, 420, 700, Map.of(2, 10L, 5, 40L, 8, 30L, 11, 5L)));
@@ -69,6 +70,7 @@ class BenchReportTest {
         assertTrue(csv.startsWith(ResultsCsv.HEADER + "\n"));
         assertTrue(csv.contains("\nceiling,batch=8,images_per_s,50,1/s\n"), csv);
         assertTrue(csv.contains("\nlight,clients=1,overhead_ms,25,ms\n"));
+        assertTrue(csv.contains("\nlight,clients=1,preprocess_mean_ms,7,ms\n"), csv);
         assertTrue(csv.contains("\nsweep,clients=16,throughput_per_s,38,1/s\n"));
         assertTrue(csv.contains("\nsweep,clients=4,batches_of_size_3,70,\n"));
         assertTrue(csv.contains("\nstress,\"count=500,interval=0.05\",ok,99,\n"));
@@ -81,7 +83,7 @@ class BenchReportTest {
     @Test
     void jsonWritesUnmeasuredFiguresAsNull() {
         BenchResults r = sample();
-        r.light = new BenchResults.Light(r.light.load(), Double.NaN, Double.NaN, Double.NaN);
+        r.light = new BenchResults.Light(r.light.load(), Double.NaN, Double.NaN, Double.NaN, StageTimes.Means.UNKNOWN);
         JsonObject json = JsonParser.parseString(r.toJson()).getAsJsonObject();
         assertTrue(json.getAsJsonObject("light").get("overheadMs").isJsonNull());
         assertEquals(50, json.getAsJsonObject("ceiling").get("bestImagesPerSecond").getAsDouble());

@@ -1,5 +1,6 @@
 package io.imageclassifier.web.health;
 
+import io.imageclassifier.web.http.PredictionStages;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -19,6 +20,10 @@ public final class ServiceMetrics {
     private static final double[] LATENCY_BOUNDS_SECONDS =
             {0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
+    /** A request's stages, from a small photo's decode to a long queue. */
+    private static final double[] STAGE_BOUNDS_SECONDS =
+            {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests = Counter.builder()
             .name("imageclassifier_requests")
@@ -35,6 +40,14 @@ public final class ServiceMetrics {
             .withoutExemplars()
             .register(registry);
 
+    private final Histogram uploadRead = stage("imageclassifier_upload_read_seconds",
+            "Time to receive and parse a POST /predict multipart upload.");
+    private final Histogram preprocess = stage("imageclassifier_preprocess_seconds",
+            "Time to decode and resize an uploaded photo, including any wait for decode memory.");
+    private final Histogram modelWait = stage("imageclassifier_model_wait_seconds",
+            "Time from queueing a photo to the arrival of its predictions: queue, batch, inference "
+                    + "and Redis.");
+
     public ServiceMetrics(ServiceState state, long queueLimit) {
         registry.register(new ServiceStateCollector(state, queueLimit));
     }
@@ -42,6 +55,37 @@ public final class ServiceMetrics {
     public void recordPrediction(int httpStatus, long elapsedNanos) {
         requests.labelValues(Integer.toString(httpStatus)).inc();
         latency.observe(Unit.nanosToSeconds(elapsedNanos));
+    }
+
+    /** Where {@code PredictServlet} reports its stages' timings. */
+    public PredictionStages stages() {
+        return new PredictionStages() {
+            @Override
+            public void uploadRead(long nanos) {
+                uploadRead.observe(Unit.nanosToSeconds(nanos));
+            }
+
+            @Override
+            public void preprocessed(long nanos) {
+                preprocess.observe(Unit.nanosToSeconds(nanos));
+            }
+
+            @Override
+            public void modelAnswered(long nanos) {
+                modelWait.observe(Unit.nanosToSeconds(nanos));
+            }
+        };
+    }
+
+    private Histogram stage(String name, String help) {
+        return Histogram.builder()
+                .name(name)
+                .help(help)
+                .unit(Unit.SECONDS)
+                .classicOnly()
+                .classicUpperBounds(STAGE_BOUNDS_SECONDS)
+                .withoutExemplars()
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {

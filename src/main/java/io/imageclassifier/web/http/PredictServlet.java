@@ -42,9 +42,16 @@ public class PredictServlet extends HttpServlet {
     private final Duration asyncTimeout;
     /** Only named in the 413: the container enforces it, from the multipart config it was registered with. */
     private final long uploadLimitBytes;
+    private final PredictionStages stages;
 
     public PredictServlet(ImagePreprocessor preprocessor, PredictionQueue queue, Duration requestTimeout,
             long uploadLimitBytes) {
+        this(preprocessor, queue, requestTimeout, uploadLimitBytes, PredictionStages.NONE);
+    }
+
+    public PredictServlet(ImagePreprocessor preprocessor, PredictionQueue queue, Duration requestTimeout,
+            long uploadLimitBytes, PredictionStages stages) {
+        this.stages = stages;
         this.preprocessor = preprocessor;
         this.queue = queue;
         this.requestTimeout = requestTimeout;
@@ -57,14 +64,19 @@ public class PredictServlet extends HttpServlet {
         long received = System.nanoTime();
         PredictionQueueCall call;
         try {
-            byte[] pixels = preprocessor.toModelInput(readImageField(request));
+            byte[] image = readImageField(request);
+            long read = System.nanoTime();
+            stages.uploadRead(read - received);
+            byte[] pixels = preprocessor.toModelInput(image);
+            long queued = System.nanoTime();
+            stages.preprocessed(queued - read);
             // One deadline for the whole request: time spent waiting for decode memory (up to the
             // request timeout under a burst of huge images) is not granted a second time.
             Duration left = requestTimeout.minusNanos(System.nanoTime() - received);
             if (left.isNegative() || left.isZero()) {
                 throw new DecodeMemoryBusyException();
             }
-            call = new PredictionQueueCall(queue.submit(pixels, left));
+            call = new PredictionQueueCall(queue.submit(pixels, left), queued);
         } catch (ApiException | PreprocessingException | PredictionQueueException e) {
             HttpErrors.of(e).writeTo(response);
             return;
@@ -100,10 +112,12 @@ public class PredictServlet extends HttpServlet {
     /** One queued job and the one response that must be written for it, exactly once. */
     private final class PredictionQueueCall {
         private final CompletableFuture<PredictionResult> result;
+        private final long queuedAt;
         private final AtomicBoolean answered = new AtomicBoolean();
 
-        PredictionQueueCall(CompletableFuture<PredictionResult> result) {
+        PredictionQueueCall(CompletableFuture<PredictionResult> result, long queuedAt) {
             this.result = result;
+            this.queuedAt = queuedAt;
         }
 
         void answerAsync(HttpServletRequest request) {
@@ -137,6 +151,9 @@ public class PredictServlet extends HttpServlet {
         }
 
         private void startAnswer(AsyncContext async, PredictionResult value, Throwable error) {
+            if (value != null && value.succeeded()) {
+                stages.modelAnswered(System.nanoTime() - queuedAt);
+            }
             if (answered.get()) {
                 return;   // the client went away and the request was completed without an answer
             }

@@ -59,6 +59,23 @@ class ServiceMetricsTest {
     }
 
     @Test
+    void recordsEachStageInItsOwnHistogram() throws IOException {
+        metrics.stages().uploadRead(800_000L);
+        metrics.stages().preprocessed(4_000_000L);
+        metrics.stages().preprocessed(20_000_000L);
+        metrics.stages().modelAnswered(35_000_000L);
+
+        String text = scrape();
+
+        assertContains(text, "imageclassifier_upload_read_seconds_bucket{le=\"0.001\"} 1");
+        assertContains(text, "imageclassifier_preprocess_seconds_bucket{le=\"0.005\"} 1");
+        assertContains(text, "imageclassifier_preprocess_seconds_bucket{le=\"0.025\"} 2");
+        assertContains(text, "imageclassifier_preprocess_seconds_count 2");
+        assertContains(text, "imageclassifier_model_wait_seconds_bucket{le=\"0.025\"} 0");
+        assertContains(text, "imageclassifier_model_wait_seconds_bucket{le=\"0.05\"} 1");
+    }
+
+    @Test
     void countsADaemonWithAnUnreadableHeartbeatAsLiveAndSaysHowManyThereAre() throws IOException {
         state.daemons = List.of(new DaemonHeartbeat("host-1", "resnet50.onnx", "CPU", 32, 3, 7, 2,
                 DaemonHeartbeat.newBatchSizeHistogram(), DaemonHeartbeat.newInferenceSecondsHistogram()));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -55,8 +56,9 @@ class PredictServletTest {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final PredictionQueue queue = mock(PredictionQueue.class);
+    private final PredictionStages stages = mock(PredictionStages.class);
     private final PredictServlet servlet = new PredictServlet(
-            preprocessor(60_000_000L), queue, REQUEST_TIMEOUT, UPLOAD_LIMIT);
+            preprocessor(60_000_000L), queue, REQUEST_TIMEOUT, UPLOAD_LIMIT, stages);
     private final HttpServletRequest request = mock(HttpServletRequest.class);
     private final RecordedResponse response = new RecordedResponse();
 
@@ -140,6 +142,17 @@ class PredictServletTest {
 
         assertError(400, "JPEG, PNG, GIF, BMP, TIFF or WebP");
         verifyNoInteractions(queue);
+    }
+
+    @Test
+    void anUndecodableUploadReportsItsReadingButNoLaterStage() throws Exception {
+        uploadImageField("name,age\nrex,3\n".getBytes(StandardCharsets.UTF_8));
+
+        post();
+
+        verify(stages).uploadRead(anyLong());
+        verify(stages, never()).preprocessed(anyLong());
+        verify(stages, never()).modelAnswered(anyLong());
     }
 
     @Test
@@ -266,6 +279,29 @@ class PredictServletTest {
             assertEquals(0.8, predictions.get(0).getAsJsonObject().get("probability").getAsDouble());
             assertEquals("ambulance", predictions.get(1).getAsJsonObject().get("label").getAsString());
             verify(async).complete();
+        }
+
+        @Test
+        void aSuccessfulPredictionReportsEachStageOnceWhenItsResultArrives() {
+            ArgumentCaptor<Long> read = ArgumentCaptor.forClass(Long.class);
+            ArgumentCaptor<Long> decoded = ArgumentCaptor.forClass(Long.class);
+            verify(stages).uploadRead(read.capture());
+            verify(stages).preprocessed(decoded.capture());
+            verify(stages, never()).modelAnswered(anyLong());
+
+            result.complete(PredictionResult.success("job-1", List.of(new Prediction("tabby", 0.9))));
+
+            ArgumentCaptor<Long> answered = ArgumentCaptor.forClass(Long.class);
+            verify(stages).modelAnswered(answered.capture());
+            assertTrue(read.getValue() >= 0 && decoded.getValue() > 0 && answered.getValue() >= 0,
+                    read.getValue() + " " + decoded.getValue() + " " + answered.getValue());
+        }
+
+        @Test
+        void aDaemonsFailureIsNoModelTiming() {
+            result.complete(PredictionResult.failure("job-1", "inference failed"));
+
+            verify(stages, never()).modelAnswered(anyLong());
         }
 
         @Test
