@@ -10,8 +10,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * With Redis down, /predict answers 503 at once instead of hanging; when Redis is back, the web
- * app and the daemon reconnect by themselves and requests succeed again.
+ * With Redis down, /predict answers 503 at once instead of hanging; requests whose jobs Redis
+ * lost get 503 soon after it is back; the web app and the daemon reconnect by themselves and
+ * requests succeed again.
  */
 class RedisOutageIT {
 
@@ -45,8 +46,10 @@ class RedisOutageIT {
             duringLoad = load.statusCounts();
         }
         System.out.println("Redis outage, load statuses: " + duringLoad);
-        // Jobs queued before the outage vanished with Redis (no persistence): those callers get 504.
-        assertTrue(Set.of(200, 503, 504).containsAll(duringLoad.keySet()), "clear answers only: " + duringLoad);
+        // Jobs queued before the outage vanished with Redis (no persistence): the web app finds
+        // their entries gone once Redis is back and answers 503 (send it again), not 504 at the
+        // deadline.
+        assertTrue(Set.of(200, 503).containsAll(duringLoad.keySet()), "200 or 503 only: " + duringLoad);
 
         StackControl.assertServesAgain(photo, "requests succeed again after Redis is back");
     }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class PendingPredictions {
 
     private final Map<String, CompletableFuture<PredictionResult>> waiting = new ConcurrentHashMap<>();
+    /** Job id to its entry in the job stream, for the waiting requests whose job was queued. */
+    private final Map<String, String> entries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
 
     PendingPredictions(ScheduledExecutorService timer) {
@@ -35,7 +37,10 @@ final class PendingPredictions {
         ScheduledFuture<?> expiry;
         try {
             expiry = timer.schedule(
-                    () -> fail(jobId, new PredictionTimedOutException(timeout)),
+                    // A block: as an expression, fail()'s boolean would make this a Callable.
+                    () -> {
+                        fail(jobId, new PredictionTimedOutException(timeout));
+                    },
                     timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             waiting.remove(jobId, result);
@@ -44,8 +49,25 @@ final class PendingPredictions {
         result.whenComplete((value, error) -> {
             expiry.cancel(false);
             waiting.remove(jobId, result);
+            entries.remove(jobId);
         });
         return result;
+    }
+
+    /** Records where the job of a waiting request went on the stream. */
+    void queued(String jobId, String entryId) {
+        CompletableFuture<PredictionResult> future = waiting.get(jobId);
+        if (future != null) {
+            entries.put(jobId, entryId);
+            if (future.isDone()) {
+                entries.remove(jobId);   // answered between the two lines above
+            }
+        }
+    }
+
+    /** Job id to stream entry id of every waiting request whose job is queued, at this moment. */
+    Map<String, String> queuedEntries() {
+        return Map.copyOf(entries);
     }
 
     /**
@@ -62,12 +84,10 @@ final class PendingPredictions {
                 : future.complete(result);
     }
 
-    /** Fails one waiting request, e.g. when its job could not be queued. */
-    void fail(String jobId, PredictionQueueException error) {
+    /** Fails one waiting request, e.g. when its job could not be queued; false if none waited. */
+    boolean fail(String jobId, PredictionQueueException error) {
         CompletableFuture<PredictionResult> future = waiting.get(jobId);
-        if (future != null) {
-            future.completeExceptionally(error);
-        }
+        return future != null && future.completeExceptionally(error);
     }
 
     /** Fails every waiting request; used when the web app stops. */

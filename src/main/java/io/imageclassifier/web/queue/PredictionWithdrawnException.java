@@ -1,8 +1,9 @@
 package io.imageclassifier.web.queue;
 
 /**
- * The job was taken off the queue without being run (an operator's flush): it says nothing
- * about the image, so the same request may simply be sent again.
+ * The job was taken off the queue without being run (an operator's flush), or lost with it
+ * (Redis restarted without persistence): it says nothing about the image, so the same request
+ * may simply be sent again.
  */
 public final class PredictionWithdrawnException extends PredictionQueueException {
 

@@ -10,20 +10,29 @@ import io.imageclassifier.protocol.RedisClock;
 import io.imageclassifier.protocol.Settings;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.util.KeyValue;
 
 /**
@@ -44,8 +53,16 @@ public final class RedisPredictionQueue implements PredictionQueue {
     /** How long stopping the web app waits for requests in flight; well under a stop timeout. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
     private static final Duration TIMER_STOP_LIMIT = Duration.ofSeconds(5);
+    /**
+     * How long a job found missing from the stream after an outage may still be answered before
+     * its request gets 503: a daemon may have taken it before Redis went down and answer it once
+     * Redis is back, within a batch's time (about a second for 32 images on 2 CPU cores).
+     */
+    static final Duration LOST_JOB_GRACE = Duration.ofSeconds(5);
+    static final String LOST_JOB_REASON = "the job queue (Redis) lost this request while it was down";
 
     private final UnifiedJedis redis;
+    private final String jobStreamKey;
     private final BoundedJobStream jobStream;
     private final Settings settings;
     private final String resultList;
@@ -61,11 +78,19 @@ public final class RedisPredictionQueue implements PredictionQueue {
     /** Set by a request that timed out, cleared by the next result: one log line per silence. */
     private final AtomicBoolean daemonsSilent = new AtomicBoolean();
 
+    private final Duration lostJobGrace;
+
     /** @param redis a client whose blocking commands may wait {@link #LISTEN_BLOCK}; the caller closes it */
     public RedisPredictionQueue(Settings settings, UnifiedJedis redis) {
+        this(settings, redis, LOST_JOB_GRACE);
+    }
+
+    RedisPredictionQueue(Settings settings, UnifiedJedis redis, Duration lostJobGrace) {
         this.settings = settings;
+        this.lostJobGrace = lostJobGrace;
         QueueKeys keys = QueueKeys.from(settings);
         this.redis = redis;
+        this.jobStreamKey = keys.jobStream();
         this.jobStream = new BoundedJobStream(redis, keys.jobStream(), settings.queueMaxLength());
         this.resultList = keys.resultList(UUID.randomUUID().toString());
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreadsNamed("prediction-timeouts"));
@@ -94,7 +119,7 @@ public final class RedisPredictionQueue implements PredictionQueue {
             }
         });
         try {
-            addRetryingABrokenConnection(job);
+            pending.queued(jobId, addRetryingABrokenConnection(job).entryId());
         } catch (JedisException e) {
             throw failed(jobId, redisUnavailable(e));
         } catch (QueueFullException full) {
@@ -137,14 +162,14 @@ public final class RedisPredictionQueue implements PredictionQueue {
      * dropped by the pool and the job goes out once more on another; a timeout is not retried,
      * so a hung Redis still costs a request one Redis timeout, not two.
      */
-    private void addRetryingABrokenConnection(PredictionJob job) {
+    private BoundedJobStream.Added addRetryingABrokenConnection(PredictionJob job) {
         try {
-            jobStream.add(job);
+            return jobStream.add(job);
         } catch (JedisConnectionException e) {
             if (e.getCause() instanceof SocketTimeoutException) {
                 throw e;
             }
-            jobStream.add(job);
+            return jobStream.add(job);
         }
     }
 
@@ -177,12 +202,15 @@ public final class RedisPredictionQueue implements PredictionQueue {
                 lastClockSync = System.nanoTime();
             }
             try {
-                KeyValue<String, List<String>> popped = redis.blmpop(
-                        LISTEN_BLOCK.toMillis() / 1000.0, ListDirection.RIGHT, RESULTS_PER_READ, resultList);
                 if (redisWasDown) {
+                    // Before the next pop: a job whose entry is gone was either answered (its result
+                    // is already on the list, pushed before the entry was deleted) or lost.
+                    failLostJobsAfterGrace();
                     LOG.info("result listener reconnected to Redis");
                     redisWasDown = false;
                 }
+                KeyValue<String, List<String>> popped = redis.blmpop(
+                        LISTEN_BLOCK.toMillis() / 1000.0, ListDirection.RIGHT, RESULTS_PER_READ, resultList);
                 if (popped != null) {
                     popped.getValue().forEach(this::deliver);
                 }
@@ -201,6 +229,55 @@ public final class RedisPredictionQueue implements PredictionQueue {
                 backoff.pause();   // never spin on a failure that repeats
             }
         }
+    }
+
+    /**
+     * Redis came back without the entries of some waiting requests' jobs: it restarted without
+     * persistence, or failed over to a replica that had not received them. Unless a daemon that
+     * had taken one answers it within {@link #lostJobGrace}, its request gets 503 (send it again)
+     * then, rather than 504 at its deadline.
+     */
+    private void failLostJobsAfterGrace() {
+        Map<String, String> queued = pending.queuedEntries();
+        if (queued.isEmpty()) {
+            return;
+        }
+        Set<String> missing = jobsMissingFromTheStream(queued);
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            timer.schedule(() -> {
+                long failed = missing.stream()
+                        .filter(jobId -> pending.fail(jobId, new PredictionWithdrawnException(LOST_JOB_REASON)))
+                        .count();
+                if (failed > 0) {
+                    LOG.warning(failed + " waiting requests lost their jobs while Redis was down (restarted without "
+                            + "persistence?); they get 503 and may be sent again");
+                }
+            }, lostJobGrace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // The web app is stopping: close() answers every waiting request itself.
+        }
+    }
+
+    /** The job ids whose stream entries are gone, checked in one round trip. */
+    private Set<String> jobsMissingFromTheStream(Map<String, String> queued) {
+        Map<String, Response<List<StreamEntry>>> lookups = new HashMap<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            queued.forEach((jobId, entryId) -> {
+                StreamEntryID id = new StreamEntryID(entryId);
+                lookups.put(jobId, pipeline.xrange(jobStreamKey, id, id, 1));
+            });
+            pipeline.sync();
+        }
+        Set<String> missing = new HashSet<>();
+        lookups.forEach((jobId, entries) -> {
+            if (entries.get().isEmpty()) {
+                missing.add(jobId);
+            }
+        });
+        return missing;
     }
 
     private void deliver(String message) {

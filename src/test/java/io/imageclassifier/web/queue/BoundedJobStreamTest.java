@@ -47,11 +47,21 @@ class BoundedJobStreamTest {
     void addsUnderTheLimitInArrivalOrderSayingHowManyJobsAreAhead() {
         BoundedJobStream stream = new BoundedJobStream(redis, STREAM, 3);
 
-        assertEquals(0, stream.add(job("a")));
-        assertEquals(1, stream.add(job("b")));
-        assertEquals(2, stream.add(job("c")));
+        assertEquals(0, stream.add(job("a")).queuedBefore());
+        assertEquals(1, stream.add(job("b")).queuedBefore());
+        assertEquals(2, stream.add(job("c")).queuedBefore());
 
         assertEquals(List.of("a", "b", "c"), queuedIds());
+    }
+
+    @Test
+    void namesTheEntryItAdded() {
+        BoundedJobStream stream = new BoundedJobStream(redis, STREAM, 3);
+
+        BoundedJobStream.Added added = stream.add(job("a"));
+
+        List<StreamEntry> entries = redis.xrange(STREAM, "-", "+");
+        assertEquals(entries.get(0).getID().toString(), added.entryId());
     }
 
     @Test
@@ -90,7 +100,7 @@ class BoundedJobStreamTest {
 
         redis.xdel(STREAM, redis.xrange(STREAM, "-", "+").get(0).getID());   // as a daemon does once it answered
 
-        assertEquals(0, stream.add(job("b")));
+        assertEquals(0, stream.add(job("b")).queuedBefore());
         assertEquals(List.of("b"), queuedIds());
     }
 
@@ -141,7 +151,7 @@ class BoundedJobStreamTest {
                 PredictionJob job = job("job-" + i);
                 sent.add(clients.submit(() -> {
                     try {
-                        placesTaken.add(stream.add(job));
+                        placesTaken.add(stream.add(job).queuedBefore());
                     } catch (QueueFullException full) {
                         lengthsRefusedAt.add(full.queued());
                     }

@@ -19,6 +19,7 @@ import io.imageclassifier.protocol.PredictionResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -80,6 +81,24 @@ class PendingPredictionsTest {
         assertEquals("removed from the queue by an operator", error.reason());
         assertEquals(0, pending.size());
         verify(timeoutHandles.get(0)).cancel(false);
+    }
+
+    @Test
+    void knowsTheStreamEntryOfEachQueuedJobUntilItsRequestEnds() {
+        pending.register("job-1", TIMEOUT);
+        pending.register("job-2", TIMEOUT);
+        pending.register("job-3", TIMEOUT);   // its job is still on its way to the stream
+        pending.queued("job-1", "1-0");
+        pending.queued("job-2", "2-0");
+        pending.queued("job-gone", "3-0");     // its request has already ended
+
+        assertEquals(Map.of("job-1", "1-0", "job-2", "2-0"), pending.queuedEntries());
+
+        pending.complete(PredictionResult.failure("job-1", "inference failed"));
+        assertTrue(pending.fail("job-2", new QueueClosedException()));
+
+        assertEquals(Map.of(), pending.queuedEntries());
+        assertFalse(pending.fail("job-2", new QueueClosedException()), "ended once only");
     }
 
     @Test
