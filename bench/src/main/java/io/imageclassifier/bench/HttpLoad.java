@@ -2,9 +2,9 @@ package io.imageclassifier.bench;
 
 import io.imageclassifier.client.ClassifierClient;
 import io.imageclassifier.client.MultipartBody;
+import io.imageclassifier.client.PlainHttpClient;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +28,10 @@ import java.util.function.Consumer;
  * Sends real photos to the service (multipart field {@code image}) in three patterns: one at a
  * time, a closed loop of N clients, and an open loop on a fixed schedule.
  *
- * <p>Every request goes out on a fresh connection, like independent clients (see
- * {@link ClassifierClient.Builder#connectionPerRequest()}). Failures are recorded with their
- * reason, never retried or dropped.
+ * <p>Every request goes out on a fresh connection, like independent clients, through
+ * {@link PlainHttpClient}: a blocking socket on the sending thread, so the client's own CPU and
+ * thread hand-offs stay out of the service's figures as far as they can. Failures are recorded
+ * with their reason, never retried or dropped.
  */
 public final class HttpLoad {
 
@@ -54,17 +55,19 @@ public final class HttpLoad {
     record Upload(String name, MultipartBody body) {
     }
 
+    /** As long as a connection to a nearby service may take to open. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final URI url;
-    private final ClassifierClient client;
+    private final PlainHttpClient client;
     private final List<Upload> uploads;
-    private final AtomicLong keptOpen = new AtomicLong();
 
     public HttpLoad(URI url, List<Path> images, Duration requestTimeout) throws IOException {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to send");
         }
         this.url = url;
-        this.client = ClassifierClient.builder().requestTimeout(requestTimeout).connectionPerRequest().build();
+        this.client = new PlainHttpClient(CONNECT_TIMEOUT, requestTimeout);
         List<Upload> list = new ArrayList<>();
         for (Path image : images) {
             String name = image.getFileName().toString();
@@ -84,11 +87,6 @@ public final class HttpLoad {
         }
     }
 
-    /** Answers without "Connection: close": their connection went back to the client's pool. */
-    public long answersWithoutConnectionClose() {
-        return keptOpen.get();
-    }
-
     public List<String> imageNames() {
         return uploads.stream().map(Upload::name).toList();
     }
@@ -98,22 +96,15 @@ public final class HttpLoad {
         Upload upload = uploads.get(Math.floorMod(index, uploads.size()));
         long start = System.nanoTime();
         try {
-            HttpResponse<String> response = client.post(url, upload.body());
+            PlainHttpClient.Reply reply = client.post(url, upload.body());
             long end = System.nanoTime();
-            int status = response.statusCode();
-            if (!response.headers().firstValue("Connection").orElse("").toLowerCase().contains("close")) {
-                // The JDK client keeps a connection the server did not close, and may reuse it.
-                keptOpen.incrementAndGet();
-            }
-            String body = response.body();
+            int status = reply.status();
+            String body = reply.body();
             if (status == 200 && body.contains("\"success\":true")) {
                 return new Sample(index, start, end, status, true, null);
             }
             return new Sample(index, start, end, status, false, "HTTP " + status + errorOf(body),
-                    response.headers().firstValue("Retry-After").isPresent());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Sample(index, start, System.nanoTime(), 0, false, "interrupted");
+                    reply.header("Retry-After").isPresent());
         } catch (HttpTimeoutException e) {
             return new Sample(index, start, System.nanoTime(), 0, false,
                     "client timeout after " + client.requestTimeout().toSeconds() + " s");

@@ -158,10 +158,6 @@ public final class ServiceBenchmark {
             return;
         }
         finished = true;
-        if (http != null && http.answersWithoutConnectionClose() > 0) {
-            results.notes.add(http.answersWithoutConnectionClose() + " answers came without \"Connection: close\", so"
-                    + " the client kept those connections and may have reused them (keep-alive failures possible)");
-        }
         results.summary = results.summarize();
         results.cpuModel = RunEnvironment.cpuModel();
         results.finishedAt = LocalDateTime.now().toString();
