@@ -19,7 +19,6 @@ import io.imageclassifier.web.queue.RedisPredictionQueue;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
-import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -42,12 +41,8 @@ import redis.clients.jedis.UnifiedJedis;
 @WebListener
 public class ServiceBootstrap implements ServletContextListener {
 
-    /** Uploads up to this size stay in memory; larger ones are spooled to Tomcat's temp folder. */
-    private static final int IN_MEMORY_UPLOAD_BYTES = 1 << 20;
     /** How long undeploy waits for the threads its clients were told to stop (see {@link WebAppThreads}). */
     private static final Duration THREADS_STOP_LIMIT = Duration.ofSeconds(10);
-    /** Room for the multipart headers and boundaries around the image itself. */
-    private static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
     private static final Logger LOG = Logger.getLogger(ServiceBootstrap.class.getName());
 
     private PredictionQueue queue;
@@ -74,8 +69,6 @@ public class ServiceBootstrap implements ServletContextListener {
                 new PredictServlet(preprocessor, queue, settings.requestTimeout(), uploadLimit, metrics.stages()));
         predict.addMapping(PredictServlet.PATH);
         predict.setAsyncSupported(true);
-        predict.setMultipartConfig(new MultipartConfigElement(
-                "", uploadLimit, uploadLimit + MULTIPART_OVERHEAD_BYTES, IN_MEMORY_UPLOAD_BYTES));
 
         // "" is the context root exactly: GET / and nothing else.
         context.addServlet("welcome", new WelcomeServlet()).addMapping("");

@@ -9,15 +9,11 @@ import io.imageclassifier.web.queue.PredictionQueueException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.Part;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,8 +36,7 @@ public class PredictServlet extends HttpServlet {
     private final Duration requestTimeout;
     /** Backstop only: the queue's own timeout answers first; this catches a result never delivered. */
     private final Duration asyncTimeout;
-    /** Only named in the 413: the container enforces it, from the multipart config it was registered with. */
-    private final long uploadLimitBytes;
+    private final MultipartFormReader uploads;
     private final PredictionStages stages;
 
     public PredictServlet(ImagePreprocessor preprocessor, PredictionQueue queue, Duration requestTimeout,
@@ -56,7 +51,7 @@ public class PredictServlet extends HttpServlet {
         this.queue = queue;
         this.requestTimeout = requestTimeout;
         this.asyncTimeout = requestTimeout.plusSeconds(10);
-        this.uploadLimitBytes = uploadLimitBytes;
+        this.uploads = new MultipartFormReader(uploadLimitBytes);
     }
 
     @Override
@@ -86,27 +81,12 @@ public class PredictServlet extends HttpServlet {
 
     /** The bytes of the multipart field {@code image}. */
     private byte[] readImageField(HttpServletRequest request) throws IOException {
-        String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-            throw new BadRequestException("send the image as multipart/form-data in a field named '"
-                    + IMAGE_FIELD + "', e.g. curl -F image=@photo.jpg");
-        }
-        Part part;
-        try {
-            part = request.getPart(IMAGE_FIELD);
-        } catch (IllegalStateException e) {
-            // Tomcat's multipart parser stops reading once the configured size is passed.
-            throw new PayloadTooLargeException("the upload is larger than the limit of " + uploadLimitBytes + " bytes");
-        } catch (ServletException e) {
-            throw new BadRequestException("the multipart body could not be parsed");
-        }
-        if (part == null) {
+        byte[] image = uploads.field(request, IMAGE_FIELD);
+        if (image == null) {
             throw new BadRequestException("no '" + IMAGE_FIELD + "' field in the upload; send it as -F "
                     + IMAGE_FIELD + "=@photo.jpg");
         }
-        try (InputStream in = part.getInputStream()) {
-            return in.readAllBytes();
-        }
+        return image;
     }
 
     /** One queued job and the one response that must be written for it, exactly once. */

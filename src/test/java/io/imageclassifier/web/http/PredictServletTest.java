@@ -31,10 +31,7 @@ import io.imageclassifier.web.queue.QueueFullException;
 import io.imageclassifier.web.queue.QueueUnavailableException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.Part;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,7 +48,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 
 class PredictServletTest {
 
-    private static final String MULTIPART = "multipart/form-data; boundary=----x";
+    private static final String BOUNDARY = "----x";
+    private static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
     private static final long UPLOAD_LIMIT = 20_971_520L;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -78,13 +76,13 @@ class PredictServletTest {
         post();
 
         assertError(400, "multipart/form-data");
-        verify(request, never()).getPart(any());
+        verify(request, never()).getInputStream();
         verifyNoInteractions(queue);
     }
 
     @Test
     void acceptsMultipartContentTypeInAnyCase() throws Exception {
-        when(request.getContentType()).thenReturn("Multipart/Form-Data; boundary=x");
+        when(request.getContentType()).thenReturn("Multipart/Form-Data; boundary=" + BOUNDARY);
         uploadImageField(png(solid(8, 8, RED)));
         when(queue.submit(any(), any())).thenReturn(new CompletableFuture<>());
         when(request.startAsync()).thenReturn(mock(AsyncContext.class));
@@ -96,7 +94,8 @@ class PredictServletTest {
 
     @Test
     void rejectsUploadWithoutImageFieldWith400() throws Exception {
-        when(request.getPart("image")).thenReturn(null);
+        uploadForm("Content-Disposition: form-data; name=\"file\"; filename=\"eagle.jpg\"\r\n\r\n",
+                png(solid(8, 8, RED)));
 
         post();
 
@@ -106,7 +105,7 @@ class PredictServletTest {
 
     @Test
     void rejectsUploadOverTheSizeLimitWith413() throws Exception {
-        when(request.getPart("image")).thenThrow(new IllegalStateException("FileSizeLimitExceededException"));
+        uploadImageField(new byte[(int) UPLOAD_LIMIT + 1]);
 
         post();
 
@@ -116,7 +115,8 @@ class PredictServletTest {
 
     @Test
     void rejectsUnparsableMultipartBodyWith400() throws Exception {
-        when(request.getPart("image")).thenThrow(new ServletException("bad boundary"));
+        byte[] otherForm = "--other\r\n\r\nnot this form's boundary\r\n--other--".getBytes(StandardCharsets.US_ASCII);
+        TestUploads.body(request, otherForm, otherForm.length);
 
         post();
 
@@ -401,10 +401,19 @@ class PredictServletTest {
         servlet.doPost(request, response.servletResponse());
     }
 
-    private void uploadImageField(byte[] content) throws IOException, ServletException {
-        Part part = mock(Part.class);
-        when(part.getInputStream()).thenReturn(new ByteArrayInputStream(content));
-        when(request.getPart("image")).thenReturn(part);
+    private void uploadImageField(byte[] content) throws IOException {
+        uploadForm("Content-Disposition: form-data; name=\"image\"; filename=\"upload\"\r\n\r\n", content);
+    }
+
+    /** One part, its headers then its content, in a form with this test's boundary. */
+    private void uploadForm(String partHeaders, byte[] content) throws IOException {
+        byte[] head = ("--" + BOUNDARY + "\r\n" + partHeaders).getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[head.length + content.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(content, 0, body, head.length, content.length);
+        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+        TestUploads.body(request, body, body.length);
     }
 
     private void assertError(int status, String messagePart) {
