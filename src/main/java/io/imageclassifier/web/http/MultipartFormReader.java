@@ -14,8 +14,9 @@ import java.util.Locale;
  * <p>Tomcat's own parser (commons-fileupload) compares every byte of the body against the
  * boundary one at a time through a 4 KB buffer, spools parts over its threshold to a temp file
  * and copies the bytes twice more on the way out: a quarter of the web app's Java CPU on the test
- * photos. Here the body is read once into an array of its declared length, and the boundary is
- * found with a Horspool search, which skips about a boundary's length of image bytes per step.
+ * photos. Here the body is read once into an array that grows as the bytes arrive, and the
+ * boundary is found with a Horspool search, which skips about a boundary's length of image bytes
+ * per step.
  * Parts are read as Tomcat reads them: CRLF line ends, headers ended by an empty line, the field
  * named by the {@code name} parameter of {@code Content-Disposition}; the first part of that name
  * wins and the other parts are skipped.
@@ -31,7 +32,12 @@ final class MultipartFormReader {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
     private static final byte[] DASHES = {'-', '-'};
-    /** Bodies of unknown length (chunked) are read in steps of this much. */
+    /**
+     * A body of known length is read into an array of up to this size first (Tomcat's own parser
+     * kept as much in memory), grown as more arrives; one of unknown length (chunked) starts at
+     * {@link #READ_STEP}.
+     */
+    private static final int FIRST_BUFFER = 1 << 20;
     private static final int READ_STEP = 64 * 1024;
 
     private final long maxFieldBytes;
@@ -57,29 +63,24 @@ final class MultipartFormReader {
         if (declared > maxBody) {
             throw tooLarge();   // before reading a byte of it
         }
-        byte[] body;
-        int length;
+        // Memory grows with the bytes that arrive, not with what the request declares: a client
+        // that announces 20 MB and sends nothing holds no 20 MB array.
+        long expected = declared >= 0 ? declared : maxBody + 1;
+        byte[] body = new byte[(int) Math.min(expected, declared >= 0 ? FIRST_BUFFER : READ_STEP)];
+        int length = 0;
         try (InputStream in = request.getInputStream()) {
-            if (declared >= 0) {
-                body = new byte[(int) declared];
-                length = in.readNBytes(body, 0, body.length);
-                if (length < body.length) {
-                    throw new BadRequestException("the upload ended after " + length + " of its " + declared
-                            + " bytes");
+            for (int n; length < expected && (n = in.read(body, length, body.length - length)) >= 0; ) {
+                length += n;
+                if (length > maxBody) {
+                    throw tooLarge();
                 }
-            } else {
-                body = new byte[READ_STEP];
-                length = 0;
-                for (int n; (n = in.readNBytes(body, length, body.length - length)) > 0; ) {
-                    length += n;
-                    if (length > maxBody) {
-                        throw tooLarge();
-                    }
-                    if (length == body.length) {
-                        body = Arrays.copyOf(body, (int) Math.min(maxBody + 1, 2L * body.length));
-                    }
+                if (length == body.length && length < expected) {
+                    body = Arrays.copyOf(body, (int) Math.min(expected, 2L * body.length));
                 }
             }
+        }
+        if (declared >= 0 && length < declared) {
+            throw new BadRequestException("the upload ended after " + length + " of its " + declared + " bytes");
         }
         byte[] field = field(body, length, boundary, name);
         if (field != null && field.length > maxFieldBytes) {

@@ -100,22 +100,24 @@ class MultipartFormReaderTest {
         assertTrue(notMultipart.getMessage().contains("multipart/form-data"), notMultipart.getMessage());
     }
 
-    @Test
-    void readsARequestBodyOfItsDeclaredLength() throws IOException {
-        byte[] photo = randomBytes(200_000, 5);
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 200_000, 1 << 20, 2_500_000})   // around the first buffer's 1 MB
+    void readsARequestBodyOfItsDeclaredLength(int size) throws IOException {
+        byte[] photo = randomBytes(size, 5);
         byte[] body = form(BOUNDARY, part("image", "a.jpg", photo));
         upload(body, body.length);
 
-        assertArrayEquals(photo, new MultipartFormReader(1_000_000).field(request, "image"));
+        assertArrayEquals(photo, new MultipartFormReader(3_000_000).field(request, "image"));
     }
 
-    @Test
-    void readsAChunkedRequestBodyOfUnknownLength() throws IOException {
-        byte[] photo = randomBytes(500_000, 6);
+    @ParameterizedTest
+    @ValueSource(ints = {0, 65_000, 500_000, 2_500_000})
+    void readsAChunkedRequestBodyOfUnknownLength(int size) throws IOException {
+        byte[] photo = randomBytes(size, 6);
         byte[] body = form(BOUNDARY, part("image", "a.jpg", photo));
         upload(body, -1);
 
-        assertArrayEquals(photo, new MultipartFormReader(1_000_000).field(request, "image"));
+        assertArrayEquals(photo, new MultipartFormReader(3_000_000).field(request, "image"));
     }
 
     @Test
