@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The end of a run: results.json, results.csv and bench.png in the output directory, then every
@@ -112,7 +113,7 @@ final class BenchReport {
             int requests = results.sweep.stream().mapToInt(BenchResults.Load::requests).sum();
             lines.add(String.format("saturation:   %s req/s at %d clients = %s %% of the ceiling (%d requests, %d failed)",
                     f1(s.saturationThroughputPerSecond()), s.saturationClients(), f1(s.saturationPercentOfCeiling()),
-                    requests, failed));
+                    requests, failed) + daemonCpuShare(results.saturation()));
         }
         if (results.stress != null) {
             lines.add(String.format("stress:       %d OK, %d failed of %d; p50 %s ms, p99 %s ms, max %s ms",
@@ -147,6 +148,21 @@ final class BenchReport {
             lines.add("PROBLEM:      " + e);
         }
         return lines;
+    }
+
+    /**
+     * The daemon's share of the CPU the whole stack (this client included) spent per request. Where
+     * they share the cores, the model gets no more than this share of them, so saturation stays
+     * below about this share of the ceiling, however well the web tier keeps the queue fed.
+     */
+    private static String daemonCpuShare(BenchResults.Load l) {
+        Map<String, Double> cpu = l == null ? null : l.cpuMsPerRequest();
+        Double daemon = cpu == null ? null : cpu.get("daemon");
+        Double total = cpu == null ? null : cpu.get("total");
+        if (daemon == null || total == null || !(total > 0) || !Double.isFinite(daemon)) {
+            return "";
+        }
+        return String.format("; the daemon had %s %% of the stack's CPU", f1(100 * daemon / total));
     }
 
     /** The web tier's CPU per request next to the daemon's, and their ratio: how decode-bound the service is. */
