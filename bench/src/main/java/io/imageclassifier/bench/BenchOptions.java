@@ -48,6 +48,8 @@ public final class BenchOptions {
               --level-seconds S       measured seconds per sweep level (default 15; quick 3)
               --warmup-seconds S      warm-up seconds per sweep level (default 3; quick 1)
               --light-count N         light-load requests (default 100; quick 20)
+              --light-warmup N        requests sent before the light load is measured, so that it meets
+                                      a Tomcat whose JIT has settled (default 1000; quick 5)
               --stress-count N        stress requests (default 500; quick 100)
               --stress-interval S     seconds between stress requests (default 0.05)
               --batches LIST          ceiling batch sizes (default 1,2,4,8,16,32)
@@ -84,6 +86,7 @@ public final class BenchOptions {
     public double levelSeconds = Double.NaN;
     public double warmupSeconds = Double.NaN;
     public int lightCount = -1;
+    public int lightWarmup = -1;
     public int stressCount = -1;
     public double stressInterval = 0.05;
     public List<Integer> batches = List.of(1, 2, 4, 8, 16, 32);
@@ -164,6 +167,7 @@ public final class BenchOptions {
             case "--level-seconds" -> levelSeconds = positive(option, Double.parseDouble(v));
             case "--warmup-seconds" -> warmupSeconds = nonNegative(option, Double.parseDouble(v));
             case "--light-count" -> lightCount = (int) positive(option, Integer.parseInt(v));
+            case "--light-warmup" -> lightWarmup = (int) nonNegative(option, Integer.parseInt(v));
             case "--stress-count" -> stressCount = (int) positive(option, Integer.parseInt(v));
             case "--stress-interval" -> stressInterval = nonNegative(option, Double.parseDouble(v));
             case "--batches" -> batches = positiveInts(option, v);
@@ -193,6 +197,9 @@ public final class BenchOptions {
         }
         if (lightCount < 0) {
             lightCount = quick ? 20 : 100;
+        }
+        if (lightWarmup < 0) {
+            lightWarmup = quick ? 5 : 1000;
         }
         if (stressCount < 0) {
             stressCount = quick ? 100 : 500;

@@ -23,6 +23,7 @@ class BenchOptionsTest {
         assertEquals(15, o.levelSeconds);
         assertEquals(3, o.warmupSeconds);
         assertEquals(100, o.lightCount);
+        assertEquals(1000, o.lightWarmup);
         assertEquals(500, o.stressCount);
         assertEquals(0.05, o.stressInterval);
         assertEquals(List.of(1, 2, 4, 8, 16, 32, 64), o.levels);
@@ -41,6 +42,7 @@ class BenchOptionsTest {
         assertEquals(3, o.levelSeconds);
         assertEquals(1, o.warmupSeconds);
         assertEquals(7, o.lightCount);
+        assertEquals(5, o.lightWarmup);
         assertEquals(100, o.stressCount);
     }
 
