@@ -11,8 +11,19 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -155,6 +166,87 @@ class MultipartFormReaderTest {
         BadRequestException e = assertThrows(BadRequestException.class,
                 () -> new MultipartFormReader(1_000_000).field(request, "image"));
         assertTrue(e.getMessage().contains("ended after"), e.getMessage());
+    }
+
+    @Test
+    void aBodyOverOneMegabyteWaitsInATempFileNotInTheHeapUntilItIsComplete() throws Exception {
+        byte[] body = form(BOUNDARY, part("image", "big.jpg", randomBytes(3_000_000, 10)));
+        int sentBeforeStall = 2_000_000;
+        CountDownLatch resume = new CountDownLatch(1);
+        ByteArrayInputStream in = new ByteArrayInputStream(body);
+        when(request.getContentType()).thenReturn("multipart/form-data; boundary=" + BOUNDARY);
+        when(request.getContentLengthLong()).thenReturn((long) body.length);
+        when(request.getInputStream()).thenReturn(TestUploads.servletInput(new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (sent >= sentBeforeStall) {
+                    try {
+                        resume.await();   // a client that stops sending half way
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                int n = in.read(b, off, sent < sentBeforeStall ? Math.min(len, sentBeforeStall - sent) : len);
+                sent += Math.max(n, 0);
+                return n;
+            }
+        }));
+        Set<Path> before = spoolFiles();
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new MultipartFormReader(5_000_000).field(request, "image");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        long spooled = 0;
+        for (int i = 0; i < 200 && spooled < sentBeforeStall; i++) {
+            Thread.sleep(25);
+            Set<Path> now = spoolFiles();
+            now.removeAll(before);
+            spooled = now.stream().mapToLong(MultipartFormReaderTest::size).sum();
+        }
+        assertEquals(sentBeforeStall, spooled, "what the stalled upload sent so far is in its temp file");
+        resume.countDown();
+        assertEquals(3_000_000, read.get(10, TimeUnit.SECONDS).length);
+        Set<Path> after = spoolFiles();
+        after.removeAll(before);
+        assertEquals(Set.of(), after, "the temp file is gone once the body is read");
+    }
+
+    @Test
+    void aRefusedBodyLeavesNoTempFile() throws IOException {
+        Set<Path> before = spoolFiles();
+        byte[] body = form(BOUNDARY, part("image", "a.jpg", randomBytes(1_500_000, 11)));
+        upload(body, -1);
+
+        assertThrows(PayloadTooLargeException.class, () -> new MultipartFormReader(1_200_000).field(request, "image"));
+        Set<Path> after = spoolFiles();
+        after.removeAll(before);
+        assertEquals(Set.of(), after);
+    }
+
+    private static Set<Path> spoolFiles() throws IOException {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("imageclassifier-upload-"))
+                    .collect(Collectors.toCollection(HashSet::new));
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;   // deleted meanwhile
+        }
     }
 
     private void upload(byte[] body, long declaredLength) throws IOException {
