@@ -71,12 +71,22 @@ final class StackControl {
         assertTrue(await(Duration.ofSeconds(60), () -> hasExited(pid)), "process " + pid + " exited after SIG" + signal);
     }
 
-    /** True once the process is gone or a zombie: either way its files and sockets are closed. */
+    /**
+     * True once the process is gone, or a zombie with no thread left: only then are its files and
+     * sockets closed. Its main thread turns zombie first, while the JVM's other threads, which
+     * share its sockets, may still be exiting: a request Apache sends then is reset (a 500).
+     */
     static boolean hasExited(long pid) {
+        Path proc = Path.of("/proc", Long.toString(pid));
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(proc.resolve("stat"));
             // "pid (command) state ...": the command may hold anything, so read after the last ')'.
-            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+            if (stat.charAt(stat.lastIndexOf(')') + 2) != 'Z') {
+                return false;
+            }
+            try (var threads = Files.list(proc.resolve("task"))) {
+                return threads.count() <= 1;
+            }
         } catch (IOException noSuchProcess) {
             return true;
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Uploads that stop half way hold disk, not heap. Fifty clients each send 18 of the 19 MB they
  * declare and then wait: 900 MB, more than Tomcat's whole 1 GB heap holds besides the decode
  * budget. While they wait, the parts sent so far sit in Tomcat's temp folder, a photo is still
- * classified, and Tomcat is the same process; once they hang up, their files are gone.
+ * classified, and Tomcat is the same process; once they hang up, their files are gone and each
+ * of them has been answered.
  */
 class StalledUploadsIT {
 
@@ -31,6 +33,7 @@ class StalledUploadsIT {
     @Test
     void stalledUploadsWaitInTempFilesAndThePhotoSentMeanwhileIsAnswered() throws Exception {
         long tomcat = StackControl.pid("tomcat.pid");
+        double answeredBefore = requestsAnswered();
         byte[] chunk = new byte[1 << 20];
         new Random(7).nextBytes(chunk);
         String boundary = "stalled0upload";
@@ -66,8 +69,29 @@ class StalledUploadsIT {
         }
         assertTrue(StackControl.await(Duration.ofSeconds(60), () -> spooledBytes() == 0),
                 "the temp files go when their clients hang up: " + spooledBytes() + " bytes left");
+        // Every one of them ends as a request the web app answered (a 400: the body ended early),
+        // and before the next test counts requests of its own.
+        assertTrue(StackControl.await(Duration.ofSeconds(60), () -> requestsAnswered() >= answeredBefore + CLIENTS + 1),
+                "the web app answered the photo and all " + CLIENTS + " stalled uploads: "
+                        + (requestsAnswered() - answeredBefore));
         System.out.println(CLIENTS + " stalled uploads of " + (SENT_BYTES >> 20) + " MB: the photo sent meanwhile got"
                 + " 200, Tomcat kept running, no temp file left");
+    }
+
+    /** The web app's count of answered /predict requests, from its /metrics. */
+    private static double requestsAnswered() {
+        try {
+            ServiceClient.Reply reply = new ServiceClient().send(
+                    HttpRequest.newBuilder(ServiceClient.BASE.resolve("/metrics")).GET());
+            for (String line : reply.body().split("\n")) {
+                if (line.startsWith("imageclassifier_request_duration_seconds_count ")) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return 0;
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private static long spooledBytes() {
