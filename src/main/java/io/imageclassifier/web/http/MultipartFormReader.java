@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * Reads one field of a {@code multipart/form-data} upload (RFC 7578) straight from the request
- * body into memory.
+ * body.
  *
  * <p>Tomcat's own parser (commons-fileupload) compares every byte of the body against the
  * boundary one at a time through a 4 KB buffer, spools parts over its threshold to a temp file
@@ -37,6 +37,8 @@ final class MultipartFormReader {
     private static final byte[] DASHES = {'-', '-'};
     /** Bodies up to this size are read straight into memory; Tomcat's parser kept as much there. */
     static final int IN_MEMORY_BYTES = 1 << 20;
+    /** How the temp files of longer bodies are named, in java.io.tmpdir (Tomcat's temp/). */
+    static final String SPOOL_PREFIX = "imageclassifier-upload-";
 
     private final long maxFieldBytes;
 
@@ -65,7 +67,7 @@ final class MultipartFormReader {
         try (InputStream in = request.getInputStream()) {
             body = receive(in, declared, maxBody);
         }
-        byte[] field = field(body, body.length, boundary, name);
+        byte[] field = field(body, boundary, name);
         if (field != null && field.length > maxFieldBytes) {
             throw tooLarge();
         }
@@ -85,7 +87,7 @@ final class MultipartFormReader {
             checkLength(length, declared);
             return length == first.length ? first : Arrays.copyOf(first, length);
         }
-        Path spool = Files.createTempFile("imageclassifier-upload-", ".part");   // Tomcat's temp/, mode 600
+        Path spool = Files.createTempFile(SPOOL_PREFIX, ".part");   // in Tomcat's temp/, mode 600
         try {
             long total = length;
             try (OutputStream out = Files.newOutputStream(spool)) {
@@ -129,8 +131,9 @@ final class MultipartFormReader {
         return boundary;
     }
 
-    /** The bytes of the first part named {@code name} in the first {@code length} bytes of {@code body}. */
-    static byte[] field(byte[] body, int length, String boundary, String name) {
+    /** The bytes of the first part named {@code name} in the multipart {@code body}. */
+    static byte[] field(byte[] body, String boundary, String name) {
+        int length = body.length;
         byte[] dashBoundary = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         Delimiter delimiter = new Delimiter(("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1));
         int pos;

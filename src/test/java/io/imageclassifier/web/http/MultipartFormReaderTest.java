@@ -40,7 +40,7 @@ class MultipartFormReaderTest {
         byte[] photo = randomBytes(300_000, 1);
         byte[] body = form(BOUNDARY, part("image", "dog.jpg", photo));
 
-        assertArrayEquals(photo, MultipartFormReader.field(body, body.length, BOUNDARY, "image"));
+        assertArrayEquals(photo, MultipartFormReader.field(body, BOUNDARY, "image"));
     }
 
     @Test
@@ -50,7 +50,7 @@ class MultipartFormReaderTest {
                 form(BOUNDARY, part("note", null, bytes("hello")), part("image", "a.png", photo),
                         part("image", "second.png", bytes("not this one"))));
 
-        assertArrayEquals(photo, MultipartFormReader.field(body, body.length, BOUNDARY, "image"));
+        assertArrayEquals(photo, MultipartFormReader.field(body, BOUNDARY, "image"));
     }
 
     @Test
@@ -61,16 +61,16 @@ class MultipartFormReaderTest {
                 bytes("\r\n--" + BOUNDARY.substring(0, BOUNDARY.length() - 1) + "x"), randomBytes(100, 3));
         byte[] body = form(BOUNDARY, part("image", "tricky.bin", photo));
 
-        assertArrayEquals(photo, MultipartFormReader.field(body, body.length, BOUNDARY, "image"));
+        assertArrayEquals(photo, MultipartFormReader.field(body, BOUNDARY, "image"));
     }
 
     @Test
     void readsEmptyAndQuotedAndUnquotedFieldNames() {
         byte[] body = form("x", "Content-Disposition: form-data; name=image; filename=\"e.jpg\"\r\n\r\n");
 
-        assertArrayEquals(new byte[0], MultipartFormReader.field(body, body.length, "x", "image"));
+        assertArrayEquals(new byte[0], MultipartFormReader.field(body, "x", "image"));
         byte[] escaped = form("x", "content-disposition: Form-Data; filename=\"a\\\"b\"; name=\"image\"\r\n\r\nAB");
-        assertArrayEquals(bytes("AB"), MultipartFormReader.field(escaped, escaped.length, "x", "image"));
+        assertArrayEquals(bytes("AB"), MultipartFormReader.field(escaped, "x", "image"));
     }
 
     @Test
@@ -78,7 +78,7 @@ class MultipartFormReaderTest {
         byte[] body = form(BOUNDARY, part("file", "eagle.jpg", randomBytes(1_000, 4)),
                 "Content-Type: text/plain\r\n\r\nno disposition", "\r\nheaderless part");
 
-        assertNull(MultipartFormReader.field(body, body.length, BOUNDARY, "image"));
+        assertNull(MultipartFormReader.field(body, BOUNDARY, "image"));
     }
 
     @ParameterizedTest
@@ -94,7 +94,7 @@ class MultipartFormReaderTest {
         byte[] body = bytes(text);
 
         BadRequestException e = assertThrows(BadRequestException.class,
-                () -> MultipartFormReader.field(body, body.length, "B", "image"));
+                () -> MultipartFormReader.field(body, "B", "image"));
         assertTrue(e.getMessage().startsWith("the multipart body could not be parsed"), e.getMessage());
     }
 
@@ -236,7 +236,7 @@ class MultipartFormReaderTest {
 
     private static Set<Path> spoolFiles() throws IOException {
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.filter(f -> f.getFileName().toString().startsWith("imageclassifier-upload-"))
+            return files.filter(f -> f.getFileName().toString().startsWith(MultipartFormReader.SPOOL_PREFIX))
                     .collect(Collectors.toCollection(HashSet::new));
         }
     }
